@@ -1,0 +1,320 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace ImapLib;
+
+// The public IMAP commands. Each one states which arguments are mailbox-like (astring-quoted when needed),
+// which are sent as given (checked for NUL/CR/LF), and which untagged response is its result.
+public partial class IMAP4
+{
+    // ---- Argument encoding -------------------------------------------------------------------------------
+
+    /// <summary>An argument sent as given (message sets, criteria, parenthesised lists), after the CR/LF check.</summary>
+    private byte[]? Raw(ImapArg? arg) => arg is { } a ? Wire.Checked(a.Encode(utf8_enabled)) : null;
+
+    /// <summary>A mailbox-like argument: sent as an atom or quoted string as needed.</summary>
+    private byte[] Mailbox(ImapArg arg, bool listWildcards = false) => Wire.Astring(arg.Encode(utf8_enabled), listWildcards);
+
+    private byte[]?[] RawAll(ImapArg?[] args) => Array.ConvertAll(args, Raw);
+
+    /// <summary>Python wraps flags and sort criteria in parentheses unless they already are.</summary>
+    private static string Parenthesised(string list, string what)
+    {
+        if (string.IsNullOrEmpty(list)) throw new ArgumentException($"{what} must not be empty", what);
+        return list[0] == '(' && list[^1] == ')' ? list : $"({list})";
+    }
+
+    private static bool Truthy(ImapItem? item) => item is not null && item.Length > 0;
+
+    // ---- Utility methods ---------------------------------------------------------------------------------
+
+    /// <summary>Returns the RECENT responses received so far; if none, asks the server with NOOP.
+    /// <c>data</c> is <c>[None]</c> when there is no new message.</summary>
+    public ImapResult recent()
+    {
+        const string name = "RECENT";
+        var result = _untagged_response("OK", [null], name);
+        if (Truthy(result.data[^1])) return result;
+        return _untagged_response(noop(), name);
+    }
+
+    /// <summary>Returns and clears the untagged data received for <paramref name="code"/> (e.g. "UIDVALIDITY",
+    /// "EXISTS", "FETCH"); <c>data</c> is <c>[None]</c> when none came. <c>typ</c> is the code itself.</summary>
+    public ImapResult response(string code) => _untagged_response(code, [null], code.ToUpperInvariant());
+
+    // ---- IMAP4 commands ----------------------------------------------------------------------------------
+
+    /// <summary>Appends <paramref name="message"/> to <paramref name="mailbox"/> (INBOX when null or empty).
+    /// Bare CR and LF in the message become CRLF; the message is sent only after the server's continuation.</summary>
+    /// <param name="mailbox">Target mailbox.</param>
+    /// <param name="flags">Flags such as <c>(\Seen)</c>, parenthesised if not already; null for none.</param>
+    /// <param name="date_time">The internal date: anything <see cref="imaplib.Time2Internaldate"/> takes; null for now.</param>
+    /// <param name="message">The message bytes.</param>
+    public ImapResult append(ImapArg? mailbox, string? flags, object? date_time, byte[] message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        byte[] box = mailbox is { } m && m.ToString().Length > 0 ? Mailbox(m) : "INBOX"u8.ToArray();
+        byte[]? flagList = string.IsNullOrEmpty(flags) ? null : Raw(Parenthesised(flags, nameof(flags)));
+        byte[]? date = IsFalsy(date_time) ? null : Raw(imaplib.Time2Internaldate(date_time!));
+        byte[] literal = Crlf.Normalize(message);
+        return _command_complete("APPEND", _command("APPEND", [box, flagList, date], literal));
+    }
+
+    private static bool IsFalsy(object? value) => value switch
+    {
+        null => true,
+        string s => s.Length == 0,
+        int or long or double or float or decimal => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) == 0,
+        _ => false,
+    };
+
+    /// <summary>
+    /// AUTHENTICATE with <paramref name="mechanism"/>. <paramref name="authobject"/> is called with each decoded
+    /// server challenge and returns the bytes to send (base64-encoded for it), or null to cancel with <c>*</c>.
+    /// </summary>
+    /// <exception cref="error">The server did not answer OK.</exception>
+    public ImapResult authenticate(string mechanism, Func<byte[], byte[]?> authobject)
+    {
+        ArgumentNullException.ThrowIfNull(authobject);
+        string mech = mechanism.ToUpperInvariant();
+        byte[] Answer(byte[]? challenge)
+        {
+            byte[]? reply = authobject(Authenticator.Decode(challenge));
+            return reply is null ? "*"u8.ToArray() : Authenticator.Encode(reply);
+        }
+        var result = _command_complete("AUTHENTICATE", _command("AUTHENTICATE", [Raw(mech)], literator: Answer));
+        if (result.typ != "OK")
+            throw new error(Encoding.UTF8.GetString(TextOf(result.data[^1])));
+        state = "AUTH";
+        return result;
+    }
+
+    /// <summary><see cref="authenticate(string, Func{byte[], byte[]})"/> with a callback that answers in text (sent as UTF-8).</summary>
+    public ImapResult authenticate(string mechanism, Func<byte[], string?> authobject)
+    {
+        ArgumentNullException.ThrowIfNull(authobject);
+        return authenticate(mechanism, challenge => authobject(challenge) is { } text ? Encoding.UTF8.GetBytes(text) : null);
+    }
+
+    /// <summary>Asks the server for its capabilities; <c>data</c> is the CAPABILITY response.</summary>
+    public ImapResult capability() => _untagged_response(_simple_command("CAPABILITY"), "CAPABILITY");
+
+    /// <summary>Checkpoints the selected mailbox.</summary>
+    public ImapResult check() => _simple_command("CHECK");
+
+    /// <summary>Closes the selected mailbox, removing messages flagged \Deleted; the state becomes AUTH whatever happens.</summary>
+    public ImapResult close()
+    {
+        try { return _simple_command("CLOSE"); }
+        finally { state = "AUTH"; }
+    }
+
+    /// <summary>Copies the messages of <paramref name="message_set"/> to <paramref name="new_mailbox"/>.</summary>
+    public ImapResult copy(ImapArg message_set, ImapArg new_mailbox) => _simple_command("COPY", Raw(message_set), Mailbox(new_mailbox));
+
+    /// <summary>Creates <paramref name="mailbox"/>.</summary>
+    public ImapResult create(ImapArg mailbox) => _simple_command("CREATE", Mailbox(mailbox));
+
+    /// <summary>Deletes <paramref name="mailbox"/>.</summary>
+    public ImapResult delete(ImapArg mailbox) => _simple_command("DELETE", Mailbox(mailbox));
+
+    /// <summary>Removes the ACL entry of <paramref name="who"/> on <paramref name="mailbox"/> (RFC 4314).</summary>
+    public ImapResult deleteacl(ImapArg mailbox, ImapArg who) => _simple_command("DELETEACL", Mailbox(mailbox), Mailbox(who));
+
+    /// <summary>Enables an extension (RFC 5161). Enabling UTF8=ACCEPT switches arguments to UTF-8.</summary>
+    /// <exception cref="error">The server does not announce ENABLE.</exception>
+    public ImapResult enable(string capability)
+    {
+        if (!capabilities.Contains("ENABLE")) throw new error("Server does not support ENABLE");
+        var result = _simple_command("ENABLE", Raw(capability));
+        if (result.typ == "OK" && capability.ToUpperInvariant().Contains("UTF8=ACCEPT")) _mode_utf8();
+        return result;
+    }
+
+    /// <summary>Removes the messages flagged \Deleted; <c>data</c> lists the EXPUNGE responses in order.</summary>
+    public ImapResult expunge() => _untagged_response(_simple_command("EXPUNGE"), "EXPUNGE");
+
+    /// <summary>Fetches <paramref name="message_parts"/> (e.g. <c>(RFC822)</c>) of <paramref name="message_set"/>;
+    /// responses with literals come as (header, literal) pairs.</summary>
+    public ImapResult fetch(ImapArg message_set, ImapArg message_parts) =>
+        _untagged_response(_simple_command("FETCH", Raw(message_set), Raw(message_parts)), "FETCH");
+
+    /// <summary>Gets the ACL of <paramref name="mailbox"/>; <c>data</c> is the ACL response.</summary>
+    public ImapResult getacl(ImapArg mailbox) => _untagged_response(_simple_command("GETACL", Mailbox(mailbox)), "ACL");
+
+    /// <summary>Gets annotations (draft ANNOTATEMORE); <c>data</c> is the ANNOTATION responses.</summary>
+    public ImapResult getannotation(ImapArg mailbox, ImapArg entry, ImapArg attribute) =>
+        _untagged_response(_simple_command("GETANNOTATION", Mailbox(mailbox), Raw(entry), Raw(attribute)), "ANNOTATION");
+
+    /// <summary>Gets the usage and limits of quota <paramref name="root"/> (RFC 2087).</summary>
+    public ImapResult getquota(ImapArg root) => _untagged_response(_simple_command("GETQUOTA", Mailbox(root)), "QUOTA");
+
+    /// <summary>Gets the quota roots of <paramref name="mailbox"/>: <c>data</c> is <c>[[QUOTAROOT...], [QUOTA...]]</c>.</summary>
+    public ImapResult getquotaroot(ImapArg mailbox)
+    {
+        var result = _simple_command("GETQUOTAROOT", Mailbox(mailbox));
+        var (_, quota) = _untagged_response(result, "QUOTA");
+        var (typ, quotaroot) = _untagged_response(result, "QUOTAROOT");
+        return (typ, [ImapItem.List(quotaroot), ImapItem.List(quota)]);
+    }
+
+    /// <summary>Lists the mailboxes matching <paramref name="pattern"/> under <paramref name="directory"/>.</summary>
+    public ImapResult list(ImapArg? directory = null, ImapArg? pattern = null) =>
+        _untagged_response(_simple_command("LIST", Mailbox(directory ?? "\"\""), Mailbox(pattern ?? "*", listWildcards: true)), "LIST");
+
+    /// <summary>Logs in with a plain-text password, which is always sent quoted.</summary>
+    /// <exception cref="error">The server refused the login.</exception>
+    public ImapResult login(ImapArg user, ImapArg password)
+    {
+        var result = _command_complete("LOGIN", _command("LOGIN", [Mailbox(user), Wire.Quote(password.Encode(utf8_enabled))], secretArg: 1));
+        if (result.typ != "OK") throw new error(PyRepr.Of(result.data[^1]));
+        state = "AUTH";
+        return result;
+    }
+
+    /// <summary>Logs in with AUTHENTICATE CRAM-MD5 (RFC 2195): the password never crosses the wire.</summary>
+    public ImapResult login_cram_md5(string user, string password)
+    {
+        byte[] key = Encoding.UTF8.GetBytes(password);
+        return authenticate("CRAM-MD5", challenge => user + " " + Convert.ToHexStringLower(HMACMD5.HashData(key, challenge)));
+    }
+
+    /// <summary>Logs out and closes the connection; <c>typ</c> is BYE when the server said goodbye.</summary>
+    public ImapResult logout()
+    {
+        state = "LOGOUT";
+        try { return _simple_command("LOGOUT"); }
+        finally { shutdown(); }
+    }
+
+    /// <summary>Lists the subscribed mailboxes matching <paramref name="pattern"/>.</summary>
+    public ImapResult lsub(ImapArg? directory = null, ImapArg? pattern = null) =>
+        _untagged_response(_simple_command("LSUB", Mailbox(directory ?? "\"\""), Mailbox(pattern ?? "*", listWildcards: true)), "LSUB");
+
+    /// <summary>Shows the rights the current user has on <paramref name="mailbox"/> (RFC 4314).</summary>
+    public ImapResult myrights(ImapArg mailbox) => _untagged_response(_simple_command("MYRIGHTS", Mailbox(mailbox)), "MYRIGHTS");
+
+    /// <summary>Returns the server's namespaces (RFC 2342). (Spelt <c>@namespace</c> in C#, where it is a keyword.)</summary>
+    public ImapResult @namespace() => _untagged_response(_simple_command("NAMESPACE"), "NAMESPACE");
+
+    /// <summary>Does nothing but collect whatever the server has to say.</summary>
+    public ImapResult noop()
+    {
+        if (debug >= 3) _dump_ur(untagged_responses);
+        return _simple_command("NOOP");
+    }
+
+    /// <summary>The obsolete IMAP2bis PARTIAL fetch; <c>data</c> is the FETCH responses.</summary>
+    public ImapResult partial(ImapArg message_num, ImapArg message_part, ImapArg start, ImapArg length) =>
+        _untagged_response(_simple_command("PARTIAL", Raw(message_num), Raw(message_part), Raw(start), Raw(length)), "FETCH");
+
+    /// <summary>Lets an administrator act as <paramref name="user"/>.</summary>
+    public ImapResult proxyauth(ImapArg user) => _simple_command("PROXYAUTH", Mailbox(user));
+
+    /// <summary>Renames <paramref name="oldmailbox"/> to <paramref name="newmailbox"/>.</summary>
+    public ImapResult rename(ImapArg oldmailbox, ImapArg newmailbox) => _simple_command("RENAME", Mailbox(oldmailbox), Mailbox(newmailbox));
+
+    /// <summary>Searches the selected mailbox; <c>data[0]</c> is the space-separated message numbers.</summary>
+    /// <param name="charset">The CHARSET of the criteria, or null (must be null once UTF-8 is enabled).</param>
+    /// <param name="criteria">The search keys, each sent as given.</param>
+    public ImapResult search(string? charset, params ImapArg?[] criteria)
+    {
+        byte[]?[] keys = RawAll(criteria);
+        if (string.IsNullOrEmpty(charset))
+            return _untagged_response(_simple_command("SEARCH", keys), "SEARCH");
+        if (utf8_enabled) throw new error("Non-None charset not valid in UTF8 mode");
+        return _untagged_response(_simple_command("SEARCH", [Raw("CHARSET"), Raw(charset), .. keys]), "SEARCH");
+    }
+
+    /// <summary>Selects <paramref name="mailbox"/> (EXAMINE when <paramref name="readonly"/>); <c>data</c> is the
+    /// EXISTS count. Other responses (FLAGS, UIDVALIDITY, ...) wait in <see cref="untagged_responses"/>.</summary>
+    /// <exception cref="@readonly">The server opened for reading only a mailbox asked for read-write.</exception>
+    public ImapResult select(ImapArg? mailbox = null, bool @readonly = false)
+    {
+        ImapArg box = mailbox ?? "INBOX";
+        byte[] encoded = Mailbox(box);
+        untagged_responses = [];
+        is_readonly = @readonly;
+        string name = @readonly ? "EXAMINE" : "SELECT";
+        var result = _simple_command(name, encoded);
+        if (result.typ != "OK")
+        {
+            state = "AUTH";
+            return result;
+        }
+        state = "SELECTED";
+        if (untagged_responses.ContainsKey("READ-ONLY") && !@readonly)
+        {
+            if (debug >= 1) _dump_ur(untagged_responses);
+            throw new @readonly($"{box} is not writable");
+        }
+        return (result.typ, untagged_responses.TryGetValue("EXISTS", out var exists) ? exists : [null]);
+    }
+
+    /// <summary>Grants <paramref name="what"/> rights on <paramref name="mailbox"/> to <paramref name="who"/> (RFC 4314).</summary>
+    public ImapResult setacl(ImapArg mailbox, ImapArg who, ImapArg what) => _simple_command("SETACL", Mailbox(mailbox), Mailbox(who), Mailbox(what));
+
+    /// <summary>Sets annotations (draft ANNOTATEMORE); the arguments are sent as given.</summary>
+    public ImapResult setannotation(params ImapArg?[] args) => _untagged_response(_simple_command("SETANNOTATION", RawAll(args)), "ANNOTATION");
+
+    /// <summary>Sets the <paramref name="limits"/> (e.g. <c>(STORAGE 1024)</c>) of quota <paramref name="root"/> (RFC 2087).</summary>
+    public ImapResult setquota(ImapArg root, ImapArg limits) => _untagged_response(_simple_command("SETQUOTA", Mailbox(root), Raw(limits)), "QUOTA");
+
+    /// <summary>Sorts the selected mailbox (RFC 5256); <paramref name="sort_criteria"/> is parenthesised if needed.</summary>
+    public ImapResult sort(string sort_criteria, string charset, params ImapArg?[] search_criteria) =>
+        _untagged_response(_simple_command("SORT", [Raw(Parenthesised(sort_criteria, nameof(sort_criteria))), Raw(charset), .. RawAll(search_criteria)]), "SORT");
+
+    /// <summary>Asks for the status items <paramref name="names"/> (e.g. <c>(MESSAGES UNSEEN)</c>) of <paramref name="mailbox"/>.</summary>
+    public ImapResult status(ImapArg mailbox, ImapArg names) => _untagged_response(_simple_command("STATUS", Mailbox(mailbox), Raw(names)), "STATUS");
+
+    /// <summary>Changes flags: <paramref name="command"/> is FLAGS, +FLAGS or -FLAGS (optionally .SILENT);
+    /// <paramref name="flags"/> is parenthesised if needed. <c>data</c> is the FETCH responses.</summary>
+    public ImapResult store(ImapArg message_set, ImapArg command, string flags) =>
+        _untagged_response(_simple_command("STORE", Raw(message_set), Raw(command), Raw(Parenthesised(flags, nameof(flags)))), "FETCH");
+
+    /// <summary>Subscribes to <paramref name="mailbox"/>.</summary>
+    public ImapResult subscribe(ImapArg mailbox) => _simple_command("SUBSCRIBE", Mailbox(mailbox));
+
+    /// <summary>Threads the selected mailbox (RFC 5256); <c>data</c> is the THREAD response.</summary>
+    public ImapResult thread(ImapArg threading_algorithm, ImapArg charset, params ImapArg?[] search_criteria) =>
+        _untagged_response(_simple_command("THREAD", [Raw(threading_algorithm), Raw(charset), .. RawAll(search_criteria)]), "THREAD");
+
+    /// <summary>
+    /// Runs <paramref name="command"/> (FETCH, SEARCH, STORE, COPY, ...) with UIDs instead of message numbers.
+    /// The result is the command's own: SEARCH/SORT/THREAD data, otherwise the FETCH responses.
+    /// </summary>
+    /// <exception cref="error">The command is unknown or not legal in the current state.</exception>
+    public ImapResult uid(string command, params ImapArg?[] args)
+    {
+        command = command.ToUpperInvariant();
+        if (!imaplib.Commands.TryGetValue(command, out var states))
+            throw new error($"Unknown IMAP4 UID command: {command}");
+        if (!states.Contains(state))
+            throw new error($"command {command} illegal in state {state}, only allowed in states {string.Join(", ", states)}");
+        byte[]?[] encoded = RawAll(args);
+        // The target of UID COPY and UID MOVE is a mailbox name: quote it like copy() does.
+        if (command is "COPY" or "MOVE" && args.Length == 2 && args[1] is { } target)
+            encoded[1] = Mailbox(target);
+        var result = _simple_command("UID", [Raw(command), .. encoded]);
+        return _untagged_response(result, command is "SEARCH" or "SORT" or "THREAD" ? command : "FETCH");
+    }
+
+    /// <summary>Unsubscribes from <paramref name="mailbox"/>.</summary>
+    public ImapResult unsubscribe(ImapArg mailbox) => _simple_command("UNSUBSCRIBE", Mailbox(mailbox));
+
+    /// <summary>Leaves the selected mailbox without expunging (RFC 3691); the state becomes AUTH whatever happens.</summary>
+    public ImapResult unselect()
+    {
+        try { return _simple_command("UNSELECT"); }
+        finally { state = "AUTH"; }
+    }
+
+    /// <summary>Sends an extension command the library has no method for. An unknown <paramref name="name"/> is
+    /// added to <see cref="imaplib.Commands"/> as legal in the current state, as Python does.</summary>
+    public ImapResult xatom(string name, params ImapArg?[] args)
+    {
+        name = name.ToUpperInvariant();
+        imaplib.Commands.TryAdd(name, [state]);
+        return _simple_command(name, RawAll(args));
+    }
+}

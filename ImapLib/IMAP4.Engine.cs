@@ -1,0 +1,313 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace ImapLib;
+
+// The command engine: sends tagged commands, reads responses line by line (with their literals), files
+// untagged data, and completes commands. It follows CPython's imaplib step for step, because what a
+// script sees (which responses are kept, when an exception is raised and with what message) is the API.
+public partial class IMAP4
+{
+    private static readonly byte[] CRLF = "\r\n"u8.ToArray();
+
+    private void _connect()
+    {
+        tagpre = imaplib.Int2AP(Random.Shared.Next(4096, 65536));
+        if (debug >= 1)
+        {
+            _mesg($"imaplib version {imaplib.__version__}");
+            _mesg($"new IMAP4 connection, tag={PyRepr.Of(tagpre)}");
+        }
+        welcome = _get_response();
+        if (untagged_responses.ContainsKey("PREAUTH"))
+            state = "AUTH";
+        else if (untagged_responses.ContainsKey("OK"))
+            state = "NONAUTH";
+        else
+            throw new error(welcome is null ? "None" : PyRepr.Of(welcome));
+
+        _get_capabilities();
+        if (debug >= 3) _mesg($"CAPABILITIES: {TupleRepr(capabilities)}");
+        foreach (var version in imaplib.AllowedVersions)
+        {
+            if (capabilities.Contains(version))
+            {
+                PROTOCOL_VERSION = version;
+                return;
+            }
+        }
+        throw new error("server not IMAP4 compliant");
+    }
+
+    /// <summary>Re-reads the server's capabilities (after connecting, STARTTLS, or authenticating).</summary>
+    protected void _get_capabilities()
+    {
+        var (_, dat) = capability();
+        if (dat is [null]) throw new error("no CAPABILITY response from server");
+        var last = dat[^1]!;
+        byte[] text = last.IsPair ? last.Header : last.Bytes;
+        capabilities = DecodeForMessage(text).ToUpperInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    // ---- Sending ------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Sends one command. Arguments are already encoded and checked (null ones are left out, as Python
+    /// leaves out None). A <paramref name="literal"/> is announced at the end of the line and sent after the
+    /// server's continuation; a <paramref name="literator"/> answers each continuation (AUTHENTICATE).
+    /// Returns the tag. <paramref name="secretArg"/> is the index of an argument that the log must not show.
+    /// </summary>
+    private string _command(string name, IReadOnlyList<byte[]?> args, byte[]? literal = null,
+        Func<byte[]?, byte[]>? literator = null, int secretArg = -1)
+    {
+        if (!imaplib.Commands.TryGetValue(name, out var states) || !states.Contains(state))
+            throw new error($"command {name} illegal in state {state}, only allowed in states {string.Join(", ", states ?? [])}");
+
+        foreach (var typ in (ReadOnlySpan<string>)["OK", "NO", "BAD"])
+            untagged_responses.Remove(typ);
+        if (untagged_responses.ContainsKey("READ-ONLY") && !is_readonly)
+            throw new @readonly("mailbox status changed to READ-ONLY");
+
+        string tag = _new_tag();
+        var line = new MemoryStream();
+        var shown = new MemoryStream();
+        void Put(ReadOnlySpan<byte> bytes, bool secret = false)
+        {
+            line.Write(bytes);
+            shown.Write(secret ? "***"u8 : bytes);
+        }
+        Put(Encoding.ASCII.GetBytes(tag + " " + name));
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] is not { } arg) continue;
+            Put(" "u8);
+            Put(arg, i == secretArg);
+        }
+        if (literal is not null)
+            Put(Encoding.ASCII.GetBytes($" {{{literal.Length}}}"));
+
+        Trace(new LogEntry("> ", shown.ToArray()));
+        Put(CRLF);
+        Transmit(line.ToArray());
+        if (literal is null && literator is null) return tag;
+
+        while (true)
+        {
+            // Wait for the continuation request; a tagged reply instead (NO/BAD) ends the command.
+            while (_get_response() is not null)
+            {
+                if (tagged_commands[tag] is not null) return tag;
+            }
+            if (literator is not null) literal = literator(continuation_response);
+            if (debug >= 4) _mesg($"write literal size {literal!.Length}");
+            Transmit(literal!);
+            Transmit(CRLF);
+            if (literator is null) return tag;
+        }
+    }
+
+    private string _new_tag()
+    {
+        string tag = Encoding.ASCII.GetString(tagpre) + _tagnum.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _tagnum++;
+        tagged_commands[tag] = null;
+        return tag;
+    }
+
+    private void Transmit(byte[] data)
+    {
+        try
+        {
+            send(data);
+        }
+        catch (Exception e) when (IsTransportFailure(e))
+        {
+            throw SocketFailure(e);
+        }
+    }
+
+    // ---- Completing --------------------------------------------------------------------------------------
+
+    private ImapResult _simple_command(string name, params byte[]?[] args) => _command_complete(name, _command(name, args));
+
+    private ImapResult _command_complete(string name, string tag)
+    {
+        bool logout = name == "LOGOUT";
+        if (!logout) _check_bye();
+        ImapResult result;
+        try
+        {
+            result = _get_tagged_response(tag, expect_bye: logout);
+        }
+        catch (abort e)
+        {
+            throw new abort($"command: {name} => {e.Message}", e);
+        }
+        catch (error e)
+        {
+            throw new error($"command: {name} => {e.Message}", e);
+        }
+        if (!logout) _check_bye();
+        if (result.typ == "BAD")
+            throw new error($"{name} command error: {result.typ} {PyRepr.Of(result.data)}");
+        return result;
+    }
+
+    private ImapResult _get_tagged_response(string tag, bool expect_bye = false)
+    {
+        while (true)
+        {
+            if (tagged_commands[tag] is { } result)
+            {
+                tagged_commands.Remove(tag);
+                return result;
+            }
+            // The server answers LOGOUT with BYE; that BYE is the result.
+            if (expect_bye && untagged_responses.Remove("BYE", out var bye))
+                return ("BYE", bye);
+            // Once a BYE has come the connection is closing: report it rather than wait.
+            _check_bye();
+            try
+            {
+                _get_response();
+            }
+            catch (abort)
+            {
+                if (debug >= 1) print_log();
+                throw;
+            }
+        }
+    }
+
+    private void _check_bye()
+    {
+        if (untagged_responses.TryGetValue("BYE", out var bye) && bye.Count > 0)
+            throw new abort(DecodeForMessage(TextOf(bye[^1])));
+    }
+
+    /// <summary>Python's <c>_untagged_response</c>: pops the untagged data named <paramref name="name"/> as the
+    /// result, or <c>[None]</c> when none came; a NO result is returned unchanged.</summary>
+    private ImapResult _untagged_response(string typ, List<ImapItem?> dat, string name)
+    {
+        if (typ == "NO") return (typ, dat);
+        if (!untagged_responses.Remove(name, out var data)) return (typ, [null]);
+        if (debug >= 5) _mesg($"untagged_responses[{name}] => {PyRepr.Of(data)}");
+        return (typ, data);
+    }
+
+    private ImapResult _untagged_response(ImapResult result, string name) => _untagged_response(result.typ, result.data, name);
+
+    // ---- Receiving ---------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Reads one response and files it: a tagged completion into <see cref="tagged_commands"/>, untagged data
+    /// (with any literals, as (header, literal) pairs) into <see cref="untagged_responses"/>. Returns the first
+    /// line, or null for a continuation request.
+    /// </summary>
+    private byte[]? _get_response()
+    {
+        byte[] resp = _get_line();
+        string typ;
+        byte[] dat;
+        if (ResponseParser.TryTagged(resp, tagpre, out string tag, out typ, out dat))
+        {
+            if (!tagged_commands.ContainsKey(tag))
+                throw new abort($"unexpected tagged response: {PyRepr.Of(resp)}");
+            tagged_commands[tag] = (typ, [ImapItem.FromBytes(dat)]);
+        }
+        else
+        {
+            if (!ResponseParser.TryUntagged(resp, out typ, out dat))
+            {
+                if (ResponseParser.TryContinuation(resp, out var continuation))
+                {
+                    continuation_response = continuation;
+                    return null;
+                }
+                throw new abort($"unexpected response: {PyRepr.Of(resp)}");
+            }
+            long size;
+            while ((size = ResponseParser.LiteralSize(dat)) >= 0)
+            {
+                if (debug >= 4) _mesg($"read literal size {size}");
+                _append_untagged(typ, ImapItem.Pair(dat, ReadLiteral(size)));
+                dat = _get_line();   // the rest of the response, which may announce another literal
+            }
+            _append_untagged(typ, ImapItem.FromBytes(dat));
+        }
+
+        if (typ is "OK" or "NO" or "BAD" && ResponseParser.TryResponseCode(dat, out string code, out byte[] codeData))
+        {
+            typ = code;
+            _append_untagged(code, ImapItem.FromBytes(codeData));
+        }
+        if (debug >= 1 && typ is "NO" or "BAD" or "BYE")
+            _mesg($"{typ} response: {PyRepr.Of(dat)}");
+        return resp;
+    }
+
+    private byte[] ReadLiteral(long size)
+    {
+        if (size > Array.MaxLength)
+            throw new abort($"literal of {size} bytes is larger than this client accepts");
+        byte[] data;
+        try
+        {
+            data = read((int)size);
+        }
+        catch (Exception e) when (IsTransportFailure(e))
+        {
+            throw SocketFailure(e);
+        }
+        if (data.Length < size)
+            throw new abort("socket error: EOF");
+        return data;
+    }
+
+    /// <summary>One response line without its CRLF. EOF and a line without CRLF are aborts, as in Python.</summary>
+    private byte[] _get_line()
+    {
+        byte[] line;
+        try
+        {
+            line = readline();
+        }
+        catch (Exception e) when (IsTransportFailure(e))
+        {
+            throw SocketFailure(e);
+        }
+        if (line.Length == 0)
+            throw new abort("socket error: EOF");
+        if (line.Length < 2 || line[^2] != '\r' || line[^1] != '\n')
+            throw new abort($"socket error: unterminated line: {PyRepr.Of(line)}");
+        line = line[..^2];
+        Trace(new LogEntry("< ", line));
+        return line;
+    }
+
+    private void _append_untagged(string typ, ImapItem dat)
+    {
+        if (debug >= 5)
+            _mesg($"untagged_responses[{typ}] {(untagged_responses.TryGetValue(typ, out var had) ? had.Count : 0)} += [\"{PyRepr.Of(dat)}\"]");
+        if (untagged_responses.TryGetValue(typ, out var list)) list.Add(dat);
+        else untagged_responses[typ] = [dat];
+    }
+
+    private void _mode_utf8() => utf8_enabled = true;
+
+    // ---- Failures of the transport -------------------------------------------------------------------------
+
+    /// <summary>Exceptions the transport raises when the connection fails; they become <see cref="abort"/>.</summary>
+    private static bool IsTransportFailure(Exception e) =>
+        e is IOException or SocketException or ObjectDisposedException or TimeoutException or InvalidOperationException;
+
+    private static abort SocketFailure(Exception e)
+    {
+        bool timedOut = e is TimeoutException
+            || e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut }
+            || e is SocketException { SocketErrorCode: SocketError.TimedOut };
+        return new abort($"socket error: {(timedOut ? "timed out" : e.Message)}", e);
+    }
+
+    private static byte[] TextOf(ImapItem? item) => item is null ? [] : item.IsPair ? item.Header : item.IsBytes ? item.Bytes : [];
+}

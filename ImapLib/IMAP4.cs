@@ -1,0 +1,317 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace ImapLib;
+
+/// <summary>
+/// An IMAP4rev1 client connection with Python <c>imaplib.IMAP4</c>'s names and behaviour: every command is a
+/// lower-case method (also callable in upper case) returning <c>(typ, data)</c>.
+/// </summary>
+/// <remarks>
+/// The transport hooks <see cref="open"/>, <see cref="read"/>, <see cref="readline"/>, <see cref="send"/>,
+/// <see cref="shutdown"/> and <see cref="socket"/> are virtual: a subclass that overrides them talks to anything.
+/// Disposing logs out if the connection is still open, like Python's <c>with IMAP4(...) as M:</c>.
+/// </remarks>
+public partial class IMAP4 : IDisposable
+{
+    /// <summary>Logical errors: the program used the library wrongly, or the server said BAD or NO where that is fatal.</summary>
+    public class error : Exception
+    {
+        /// <summary>Creates the exception with its message.</summary>
+        public error(string message) : base(message) { }
+
+        /// <summary>Creates the exception with its message and the failure beneath it.</summary>
+        public error(string message, Exception inner) : base(message, inner) { }
+    }
+
+    /// <summary>Service errors: the connection is broken or out of step; close it and retry.</summary>
+    public class abort : error
+    {
+        /// <summary>Creates the exception with its message.</summary>
+        public abort(string message) : base(message) { }
+
+        /// <summary>Creates the exception with its message and the failure beneath it.</summary>
+        public abort(string message, Exception inner) : base(message, inner) { }
+    }
+
+    /// <summary>The mailbox changed from READ-WRITE to READ-ONLY; the command should be retried.
+    /// (Spelt <c>IMAP4.@readonly</c> in C#, where <c>readonly</c> is a keyword.)</summary>
+    public class @readonly : abort
+    {
+        /// <summary>Creates the exception with its message.</summary>
+        public @readonly(string message) : base(message) { }
+    }
+
+    /// <summary>The debug level of this connection (0 to 5); starts at <see cref="imaplib.Debug"/>.</summary>
+    public int debug = imaplib.Debug;
+
+    /// <summary>The connection state: LOGOUT, NONAUTH, AUTH or SELECTED (IDLING while idling).</summary>
+    public string state { get; protected set; } = "LOGOUT";
+
+    /// <summary>The host given to <see cref="open"/>.</summary>
+    public string host { get; protected set; } = "";
+
+    /// <summary>The port given to <see cref="open"/>.</summary>
+    public int port { get; protected set; }
+
+    /// <summary>The server's greeting line.</summary>
+    public byte[]? welcome { get; private set; }
+
+    /// <summary>The capabilities the server announced, upper-cased.</summary>
+    public string[] capabilities { get; protected set; } = [];
+
+    /// <summary>The protocol version chosen from <see cref="capabilities"/> (IMAP4REV1 or IMAP4).</summary>
+    public string? PROTOCOL_VERSION { get; private set; }
+
+    /// <summary>Commands sent and not yet collected: tag → null, or the tagged result once it arrived.</summary>
+    public Dictionary<string, (string typ, List<ImapItem?> data)?> tagged_commands { get; } = [];
+
+    /// <summary>Untagged responses received and not yet consumed, by response name (FETCH, EXISTS, ...),
+    /// including the bracketed codes of OK/NO/BAD lines (UIDVALIDITY, READ-ONLY, ...).</summary>
+    public Dictionary<string, List<ImapItem?>> untagged_responses { get; protected set; } = [];
+
+    /// <summary>The text of the last continuation request (<c>+ text</c>), or null.</summary>
+    public byte[]? continuation_response { get; private set; }
+
+    /// <summary>True when the selected mailbox was opened read-only on purpose (EXAMINE).</summary>
+    public bool is_readonly { get; private set; }
+
+    /// <summary>True once UTF8=ACCEPT was enabled: arguments are sent as UTF-8 rather than ASCII.</summary>
+    public bool utf8_enabled { get; private set; }
+
+    /// <summary>The tag prefix of this connection (four letters A–P, chosen at random as Python does).</summary>
+    public byte[] tagpre { get; private set; } = [];
+
+    /// <summary>The timeout in seconds for connecting, reading and writing; null waits for ever.</summary>
+    public double? timeout { get; private set; }
+
+    private int _tagnum;
+    private Socket? _sock;
+    private Stream? _stream;
+    private LineReader? _reader;
+    private bool _disposed;
+
+    /// <summary>
+    /// Connects to <paramref name="host"/>:<paramref name="port"/> (the local host when empty), reads the greeting
+    /// and the capabilities. A greeting of OK gives state NONAUTH, PREAUTH gives AUTH; anything else raises.
+    /// </summary>
+    /// <param name="host">Host name or address; "" means the local host.</param>
+    /// <param name="port">TCP port.</param>
+    /// <param name="timeout">Seconds to wait for connecting and for each read or write; null waits for ever.</param>
+    /// <exception cref="ArgumentException"><paramref name="timeout"/> is zero or negative (non-blocking is not supported).</exception>
+    public IMAP4(string host = "", int port = imaplib.IMAP4_PORT, double? timeout = null)
+    {
+        Connect(host, port, timeout);
+    }
+
+    /// <summary>For subclasses that must set themselves up before connecting; they call <see cref="Connect"/>.</summary>
+    protected IMAP4(bool connect)
+    {
+        if (connect) Connect("", imaplib.IMAP4_PORT, null);
+    }
+
+    /// <summary>Opens the transport and reads the greeting (Python's <c>__init__</c> after its field set-up).
+    /// On failure the transport is shut down and the exception propagates.</summary>
+    protected void Connect(string host, int port, double? timeout)
+    {
+        if (timeout is not null && !(timeout > 0))
+            throw new ArgumentException("Non-blocking socket (timeout=0) is not supported", nameof(timeout));
+        this.timeout = timeout;
+        open(host, port, timeout);
+        try
+        {
+            _connect();
+        }
+        catch
+        {
+            try { shutdown(); } catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or error) { }
+            throw;
+        }
+    }
+
+    // ---- Transport hooks -------------------------------------------------------------------------------
+
+    /// <summary>Opens the connection to <paramref name="host"/>:<paramref name="port"/>, used afterwards by
+    /// <see cref="read"/>, <see cref="readline"/>, <see cref="send"/> and <see cref="shutdown"/>.</summary>
+    public virtual void open(string host = "", int port = imaplib.IMAP4_PORT, double? timeout = null)
+    {
+        this.host = host;
+        this.port = port;
+        var socket = _create_socket(timeout);
+        SetStream(new NetworkStream(socket, ownsSocket: true), socket);
+    }
+
+    /// <summary>Connects a TCP socket with Nagle's algorithm off (IMAP is request/response: small writes must
+    /// not wait) and the timeout applied to reads and writes.</summary>
+    protected Socket _create_socket(double? timeout)
+    {
+        string target = string.IsNullOrEmpty(host) ? "localhost" : host;
+        var addresses = System.Net.Dns.GetHostAddresses(target);
+        Exception? last = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                if (timeout is null)
+                {
+                    socket.Connect(address, port);
+                }
+                else
+                {
+                    var connecting = socket.ConnectAsync(address, port);
+                    if (!connecting.Wait(TimeSpan.FromSeconds(timeout.Value)))
+                        throw new TimeoutException("timed out");
+                    connecting.GetAwaiter().GetResult();
+                    socket.ReceiveTimeout = socket.SendTimeout = Math.Max(1, (int)(timeout.Value * 1000));
+                }
+                return socket;
+            }
+            catch (Exception e) when (e is SocketException or TimeoutException or AggregateException)
+            {
+                socket.Dispose();
+                last = e is AggregateException { InnerException: { } inner } ? inner : e;
+            }
+        }
+        throw last ?? new SocketException((int)SocketError.HostNotFound);
+    }
+
+    /// <summary>Uses <paramref name="stream"/> for all further reads and writes. Bytes buffered from the previous
+    /// stream are discarded: after a STARTTLS upgrade nothing sent before the handshake may be read as a response.</summary>
+    protected void SetStream(Stream stream, Socket? socket)
+    {
+        _stream = stream;
+        _sock = socket;
+        _reader = new LineReader(stream);
+    }
+
+    /// <summary>The stream the default hooks read and write (null before <see cref="open"/>).</summary>
+    protected Stream? Stream => _stream;
+
+    /// <summary>Reads <paramref name="size"/> bytes from the server (fewer only at end of stream).</summary>
+    public virtual byte[] read(int size) => Reader.Read(size);
+
+    /// <summary>Reads one line from the server, at most <see cref="imaplib._MAXLINE"/> bytes.</summary>
+    /// <exception cref="error">The line is longer than the limit.</exception>
+    public virtual byte[] readline()
+    {
+        var line = Reader.ReadLine(imaplib._MAXLINE + 1);
+        if (line.Length > imaplib._MAXLINE)
+            throw new error($"got more than {imaplib._MAXLINE} bytes");
+        return line;
+    }
+
+    /// <summary>Sends <paramref name="data"/> to the server.</summary>
+    public virtual void send(byte[] data)
+    {
+        var stream = _stream ?? throw new abort("socket error: connection is not open");
+        stream.Write(data);
+        stream.Flush();
+    }
+
+    /// <summary>Closes what <see cref="open"/> established.</summary>
+    public virtual void shutdown()
+    {
+        try { _sock?.Shutdown(SocketShutdown.Both); }
+        catch (SocketException) { /* the server may have closed first */ }
+        catch (ObjectDisposedException) { }
+        _stream?.Dispose();
+        _sock?.Dispose();
+    }
+
+    /// <summary>The socket of the connection (null for transports without one).</summary>
+    public virtual Socket? socket() => _sock;
+
+    private LineReader Reader => _reader ?? throw new abort("socket error: connection is not open");
+
+    // ---- Disposal ---------------------------------------------------------------------------------------
+
+    /// <summary>Logs out if the connection is not already in LOGOUT state, then releases the transport.
+    /// Errors while logging out are swallowed: the goal is only to release the connection.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Logs out and releases the transport; subclasses release their own resources too.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (_disposed || !disposing) return;
+        _disposed = true;
+        if (state == "LOGOUT") return;
+        try
+        {
+            logout();
+        }
+        catch (Exception e) when (e is error or IOException or SocketException or ObjectDisposedException)
+        {
+            try { shutdown(); } catch (Exception e2) when (e2 is IOException or SocketException or ObjectDisposedException or error) { }
+        }
+    }
+
+    // ---- Debug output -----------------------------------------------------------------------------------
+
+    private const int CommandLogLength = 10;
+    private readonly (LogEntry entry, double secs)?[] _cmd_log = new (LogEntry, double)?[CommandLogLength];
+    private int _cmd_log_idx;
+
+    /// <summary>Writes one debug line to standard error with the time, as Python's <c>_mesg</c>.</summary>
+    public void _mesg(string s, double? secs = null)
+    {
+        double now = secs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        var local = DateTimeOffset.FromUnixTimeMilliseconds((long)(now * 1000)).ToLocalTime();
+        int hundredths = (int)(now * 100 % 100);
+        Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"  {local:mm\\:ss}.{hundredths:00} {s}\n"));
+        Console.Error.Flush();
+    }
+
+    /// <summary>Prints the last ten interactions with the server to standard error (secrets redacted).</summary>
+    public void print_log()
+    {
+        int count = _cmd_log.Count(entry => entry is not null);
+        _mesg($"last {count} IMAP4 interactions:");
+        for (int n = 0, i = _cmd_log_idx; n < CommandLogLength; n++, i = (i + 1) % CommandLogLength)
+        {
+            if (_cmd_log[i] is { } logged) _mesg(logged.entry.ToString(), logged.secs);
+        }
+    }
+
+    /// <summary>Keeps one interaction for <see cref="print_log"/>; it is formatted only if printed, so the log
+    /// costs nothing on the hot path.</summary>
+    private void _log(LogEntry entry)
+    {
+        _cmd_log[_cmd_log_idx] = (entry, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
+        _cmd_log_idx = (_cmd_log_idx + 1) % CommandLogLength;
+    }
+
+    /// <summary>A line sent or received: shown at debug level 4 and above, otherwise kept in the interaction log.</summary>
+    private void Trace(LogEntry entry)
+    {
+        if (debug >= 4) _mesg(entry.ToString());
+        else _log(entry);
+    }
+
+    private readonly record struct LogEntry(string Prefix, byte[] Bytes)
+    {
+        public override string ToString() => Prefix + PyRepr.Of(Bytes);
+    }
+
+    private void _dump_ur(Dictionary<string, List<ImapItem?>> responses)
+    {
+        if (responses.Count == 0) return;
+        _mesg("untagged responses dump:" + string.Join("\n\t\t", responses.Select(pair => $"{pair.Key}: {PyRepr.Of(pair.Value)}")));
+    }
+
+    private static string TupleRepr(IEnumerable<string> items)
+    {
+        var shown = items.Select(PyRepr.Of).ToList();
+        return shown.Count == 1 ? $"({shown[0]},)" : "(" + string.Join(", ", shown) + ")";
+    }
+
+    private string Encoding_ => utf8_enabled ? "utf-8" : "ascii";
+
+    private string DecodeForMessage(byte[] bytes) =>
+        utf8_enabled ? Encoding.UTF8.GetString(bytes) : new string(bytes.Select(b => b < 0x80 ? (char)b : '\uFFFD').ToArray());
+}

@@ -1,0 +1,154 @@
+using System.Collections;
+using System.Text;
+
+namespace ImapLib;
+
+/// <summary>
+/// One element of the <c>data</c> list that every command returns: Python's three cases kept apart,
+/// byte-exact. It is either a byte string (<see cref="IsBytes"/>), a <c>(header, literal)</c> pair
+/// (<see cref="IsPair"/>), or a nested list (<see cref="IsList"/>, as in <c>getquotaroot</c>).
+/// Python's <c>None</c> is C#'s <see langword="null"/> in the surrounding list.
+/// </summary>
+/// <remarks>
+/// The members mirror what Python code does with these values so that scripts port line for line:
+/// <c>data[0].split()</c>, <c>data[0][1]</c>, <c>len(x)</c> as <see cref="Length"/>, <c>x.decode()</c>,
+/// and <c>isinstance(part, tuple)</c> as the positional pattern <c>part is (byte[] header, byte[] body)</c>.
+/// An item converts implicitly to <c>byte[]</c> wherever a byte string is expected.
+/// </remarks>
+public sealed class ImapItem : IEquatable<ImapItem>, IEnumerable<ImapItem?>
+{
+    private readonly byte[]? _bytes;
+    private readonly byte[]? _header;
+    private readonly byte[]? _body;
+    private readonly IReadOnlyList<ImapItem?>? _items;
+
+    private ImapItem(byte[]? bytes, byte[]? header, byte[]? body, IReadOnlyList<ImapItem?>? items)
+    {
+        _bytes = bytes;
+        _header = header;
+        _body = body;
+        _items = items;
+    }
+
+    /// <summary>A byte-string item holding <paramref name="bytes"/> (not copied).</summary>
+    public static ImapItem FromBytes(byte[] bytes) => new(bytes ?? throw new ArgumentNullException(nameof(bytes)), null, null, null);
+
+    /// <summary>A byte-string item holding the ASCII/UTF-8 bytes of <paramref name="text"/>.</summary>
+    public static ImapItem FromString(string text) => FromBytes(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>A <c>(header, literal)</c> pair, Python's 2-tuple for a response that carried a literal.</summary>
+    public static ImapItem Pair(byte[] header, byte[] body) =>
+        new(null, header ?? throw new ArgumentNullException(nameof(header)), body ?? throw new ArgumentNullException(nameof(body)), null);
+
+    /// <summary>A nested list item (Python returns lists inside <c>data</c> for <c>getquotaroot</c>).</summary>
+    public static ImapItem List(IReadOnlyList<ImapItem?> items) => new(null, null, null, items ?? throw new ArgumentNullException(nameof(items)));
+
+    /// <summary>True for a plain byte string.</summary>
+    public bool IsBytes => _bytes is not null;
+
+    /// <summary>True for a <c>(header, literal)</c> pair.</summary>
+    public bool IsPair => _header is not null;
+
+    /// <summary>True for a nested list.</summary>
+    public bool IsList => _items is not null;
+
+    /// <summary>The bytes of a byte-string item.</summary>
+    /// <exception cref="InvalidOperationException">The item is a pair or a list.</exception>
+    public byte[] Bytes => _bytes ?? throw new InvalidOperationException($"this item is {KindName}, not a byte string");
+
+    /// <summary>The first element of a pair: the response text that announced the literal.</summary>
+    public byte[] Header => _header ?? throw new InvalidOperationException($"this item is {KindName}, not a pair");
+
+    /// <summary>The second element of a pair: the literal's bytes.</summary>
+    public byte[] Body => _body ?? throw new InvalidOperationException($"this item is {KindName}, not a pair");
+
+    /// <summary>The elements of a list item.</summary>
+    public IReadOnlyList<ImapItem?> Items => _items ?? throw new InvalidOperationException($"this item is {KindName}, not a list");
+
+    /// <summary>Python's <c>len()</c>: bytes in a byte string, 2 for a pair, elements in a list.</summary>
+    public int Length => _bytes?.Length ?? (_items?.Count ?? 2);
+
+    /// <summary>
+    /// Python's indexing of a tuple or list: <c>data[0][1]</c> is the literal of a pair.
+    /// Indexing a byte string is not supported (Python would give an int; use <see cref="Bytes"/>).
+    /// </summary>
+    public ImapItem? this[int index]
+    {
+        get
+        {
+            if (_items is not null)
+                return _items[index < 0 ? _items.Count + index : index];
+            if (_header is not null)
+                return (index < 0 ? 2 + index : index) switch
+                {
+                    0 => FromBytes(_header),
+                    1 => FromBytes(_body!),
+                    _ => throw new ArgumentOutOfRangeException(nameof(index), "a pair has two elements"),
+                };
+            throw new InvalidOperationException("a byte-string item is not indexable; use .Bytes");
+        }
+    }
+
+    /// <summary>Deconstructs a pair; for any other item both parts are null, so that the positional pattern
+    /// <c>item is (byte[] header, byte[] body)</c> is Python's <c>isinstance(item, tuple)</c>.</summary>
+    public void Deconstruct(out byte[]? header, out byte[]? body)
+    {
+        header = _header;
+        body = _body;
+    }
+
+    /// <summary>Python's <c>bytes.split()</c>: splits a byte string on runs of ASCII white space.</summary>
+    public List<byte[]> split() => Bytes.split();
+
+    /// <summary>Python's <c>bytes.split(sep)</c>.</summary>
+    public List<byte[]> split(string sep) => Bytes.split(sep);
+
+    /// <summary>Python's <c>bytes.decode()</c> (UTF-8, invalid sequences become U+FFFD).</summary>
+    public string decode() => Bytes.decode();
+
+    /// <summary>Python's <c>bytes.decode(encoding)</c>.</summary>
+    public string decode(string encoding) => Bytes.decode(encoding);
+
+    /// <summary>The bytes of a byte-string item; a pair or list cannot stand for a byte string.</summary>
+    public static implicit operator byte[](ImapItem item) => item.Bytes;
+
+    /// <summary>Python's <c>repr()</c> of the value: <c>b'...'</c>, <c>(b'...', b'...')</c> or <c>[...]</c>.</summary>
+    public override string ToString() => PyRepr.Of(this);
+
+    /// <inheritdoc/>
+    public bool Equals(ImapItem? other)
+    {
+        if (other is null) return false;
+        if (ReferenceEquals(this, other)) return true;
+        if (_bytes is not null) return other._bytes is not null && _bytes.AsSpan().SequenceEqual(other._bytes);
+        if (_header is not null)
+            return other._header is not null && _header.AsSpan().SequenceEqual(other._header) && _body.AsSpan().SequenceEqual(other._body);
+        return other._items is not null && _items!.SequenceEqual(other._items);
+    }
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is ImapItem other && Equals(other);
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        if (_bytes is not null) hash.AddBytes(_bytes);
+        else if (_header is not null) { hash.AddBytes(_header); hash.AddBytes(_body); }
+        else foreach (var item in _items!) hash.Add(item);
+        return hash.ToHashCode();
+    }
+
+    /// <summary>Iterates a pair's two parts or a list's elements (Python's tuple/list iteration).</summary>
+    public IEnumerator<ImapItem?> GetEnumerator()
+    {
+        for (int i = 0; i < (_bytes is null ? Length : 0); i++)
+            yield return this[i];
+        if (_bytes is not null)
+            throw new InvalidOperationException("a byte-string item is not iterable as items; use .Bytes");
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private string KindName => _bytes is not null ? "a byte string" : _header is not null ? "a pair" : "a list";
+}

@@ -1,0 +1,108 @@
+namespace ImapLib;
+
+/// <summary>
+/// Buffered reading of a byte stream in the two ways IMAP needs: a line up to a limit, and a literal of an
+/// announced size. Neither trusts the peer: a line stops at the limit, and a literal's buffer grows only as
+/// bytes actually arrive beyond <see cref="TrustedLiteralSize"/>, so a server that announces gigabytes and
+/// sends a few bytes cannot make us allocate gigabytes.
+/// </summary>
+internal sealed class LineReader
+{
+    /// <summary>Literals up to this size are read into an array allocated once at their announced size.</summary>
+    public const int TrustedLiteralSize = 16 * 1024 * 1024;
+
+    private readonly Stream _stream;
+    private readonly byte[] _buffer;
+    private int _start;
+    private int _end;
+
+    public LineReader(Stream stream, int bufferSize = 64 * 1024)
+    {
+        _stream = stream;
+        _buffer = new byte[bufferSize];
+    }
+
+    /// <summary>Bytes received but not yet consumed.</summary>
+    public int Buffered => _end - _start;
+
+    /// <summary>
+    /// Up to and including the next LF, or <paramref name="limit"/> bytes if no LF comes first, or what is left
+    /// at end of stream (empty when nothing is). Python's <c>file.readline(limit)</c>.
+    /// </summary>
+    public byte[] ReadLine(int limit)
+    {
+        List<byte[]>? pieces = null;
+        int total = 0;
+        while (true)
+        {
+            if (_start == _end && !Fill())
+                return Join(pieces, total, ReadOnlySpan<byte>.Empty);
+            var available = _buffer.AsSpan(_start, Math.Min(_end - _start, limit - total));
+            int lf = available.IndexOf((byte)'\n');
+            if (lf >= 0 || total + available.Length >= limit)
+            {
+                var tail = lf >= 0 ? available[..(lf + 1)] : available;
+                _start += tail.Length;
+                return Join(pieces, total + tail.Length, tail);
+            }
+            (pieces ??= []).Add(available.ToArray());
+            total += available.Length;
+            _start = _end;
+        }
+    }
+
+    /// <summary>Exactly <paramref name="size"/> bytes, or fewer if the stream ends first (Python's <c>file.read(size)</c>).</summary>
+    public byte[] Read(int size)
+    {
+        byte[] result = new byte[Math.Min(size, TrustedLiteralSize)];
+        int filled = 0;
+        while (filled < size)
+        {
+            if (filled == result.Length)
+                Array.Resize(ref result, (int)Math.Min(size, Math.Max(result.Length * 2L, 1)));
+            int count = ReadInto(result.AsSpan(filled));
+            if (count == 0) break;
+            filled += count;
+        }
+        if (filled < result.Length) Array.Resize(ref result, filled);
+        return result;
+    }
+
+    /// <summary>Reads what is available into <paramref name="destination"/>: from the buffer first, then the stream.
+    /// Returns 0 only at end of stream.</summary>
+    public int ReadInto(Span<byte> destination)
+    {
+        if (_start < _end)
+        {
+            int count = Math.Min(destination.Length, _end - _start);
+            _buffer.AsSpan(_start, count).CopyTo(destination);
+            _start += count;
+            return count;
+        }
+        // Large reads bypass the buffer: no copy through it for bulk literal data.
+        if (destination.Length >= _buffer.Length)
+            return _stream.Read(destination);
+        return Fill() ? ReadInto(destination) : 0;
+    }
+
+    private bool Fill()
+    {
+        _start = 0;
+        _end = _stream.Read(_buffer, 0, _buffer.Length);
+        return _end > 0;
+    }
+
+    private static byte[] Join(List<byte[]>? pieces, int total, ReadOnlySpan<byte> tail)
+    {
+        if (pieces is null) return tail.ToArray();
+        var line = new byte[total];
+        int at = 0;
+        foreach (var piece in pieces)
+        {
+            piece.CopyTo(line, at);
+            at += piece.Length;
+        }
+        tail.CopyTo(line.AsSpan(at));
+        return line;
+    }
+}

@@ -1,0 +1,167 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ImapLib;
+
+/// <summary>
+/// The module-level names of Python's <c>imaplib</c>: ports, the debug level, the command table and the
+/// four helper functions. A script's <c>imaplib.Time2Internaldate(t)</c> stays <c>imaplib.Time2Internaldate(t)</c>.
+/// </summary>
+public static partial class imaplib
+{
+    /// <summary>The standard IMAP4 port.</summary>
+    public const int IMAP4_PORT = 143;
+
+    /// <summary>The standard IMAP4-over-TLS port.</summary>
+    public const int IMAP4_SSL_PORT = 993;
+
+    /// <summary>Python's <c>imaplib.__version__</c> of the module this port follows.</summary>
+    public const string __version__ = "2.58";
+
+    /// <summary>The debug level new connections start with (0 to 5, as Python's <c>imaplib.Debug</c>).</summary>
+    public static int Debug;
+
+    /// <summary>The longest response line accepted, in bytes (Python's <c>_MAXLINE</c>).</summary>
+    public const int _MAXLINE = 1_000_000;
+
+    /// <summary>The protocol versions accepted from CAPABILITY, most recent first.</summary>
+    public static readonly IReadOnlyList<string> AllowedVersions = ["IMAP4REV1", "IMAP4"];
+
+    /// <summary>
+    /// The command table: each command and the connection states it is legal in. It is the one place that
+    /// states legality; <c>xatom</c> adds unknown commands to it, as Python does.
+    /// </summary>
+    public static readonly ConcurrentDictionary<string, string[]> Commands = new(new Dictionary<string, string[]>
+    {
+        ["APPEND"] = [AUTH, SELECTED],
+        ["AUTHENTICATE"] = [NONAUTH],
+        ["CAPABILITY"] = [NONAUTH, AUTH, SELECTED, LOGOUT],
+        ["CHECK"] = [SELECTED],
+        ["CLOSE"] = [SELECTED],
+        ["COPY"] = [SELECTED],
+        ["CREATE"] = [AUTH, SELECTED],
+        ["DELETE"] = [AUTH, SELECTED],
+        ["DELETEACL"] = [AUTH, SELECTED],
+        ["ENABLE"] = [AUTH],
+        ["EXAMINE"] = [AUTH, SELECTED],
+        ["EXPUNGE"] = [SELECTED],
+        ["FETCH"] = [SELECTED],
+        ["GETACL"] = [AUTH, SELECTED],
+        ["GETANNOTATION"] = [AUTH, SELECTED],
+        ["GETQUOTA"] = [AUTH, SELECTED],
+        ["GETQUOTAROOT"] = [AUTH, SELECTED],
+        ["MYRIGHTS"] = [AUTH, SELECTED],
+        ["LIST"] = [AUTH, SELECTED],
+        ["LOGIN"] = [NONAUTH],
+        ["LOGOUT"] = [NONAUTH, AUTH, SELECTED, LOGOUT],
+        ["LSUB"] = [AUTH, SELECTED],
+        ["MOVE"] = [SELECTED],
+        ["NAMESPACE"] = [AUTH, SELECTED],
+        ["NOOP"] = [NONAUTH, AUTH, SELECTED, LOGOUT],
+        ["PARTIAL"] = [SELECTED],
+        ["PROXYAUTH"] = [AUTH],
+        ["RENAME"] = [AUTH, SELECTED],
+        ["SEARCH"] = [SELECTED],
+        ["SELECT"] = [AUTH, SELECTED],
+        ["SETACL"] = [AUTH, SELECTED],
+        ["SETANNOTATION"] = [AUTH, SELECTED],
+        ["SETQUOTA"] = [AUTH, SELECTED],
+        ["SORT"] = [SELECTED],
+        ["STARTTLS"] = [NONAUTH],
+        ["STATUS"] = [AUTH, SELECTED],
+        ["STORE"] = [SELECTED],
+        ["SUBSCRIBE"] = [AUTH, SELECTED],
+        ["THREAD"] = [SELECTED],
+        ["UID"] = [SELECTED],
+        ["UNSUBSCRIBE"] = [AUTH, SELECTED],
+        ["UNSELECT"] = [SELECTED],
+    });
+
+    private const string NONAUTH = "NONAUTH", AUTH = "AUTH", SELECTED = "SELECTED", LOGOUT = "LOGOUT";
+
+    private static readonly string[] Months = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+    [GeneratedRegex(@"^.*INTERNALDATE ""(?<day>[ 0123][0-9])-(?<mon>[A-Z][a-z][a-z])-(?<year>[0-9]{4}) (?<hour>[0-9]{2}):(?<min>[0-9]{2}):(?<sec>[0-9]{2}) (?<zonen>[-+])(?<zoneh>[0-9]{2})(?<zonem>[0-9]{2})""", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex InternalDate();
+
+    [GeneratedRegex(@"^.*FLAGS \((?<flags>[^)]*)\)", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex FlagsPattern();
+
+    /// <summary>
+    /// Parses the INTERNALDATE in a FETCH response into the moment it names, in local time (Python returns a
+    /// local <c>time.struct_time</c>). Returns null when the text holds no INTERNALDATE of the right form.
+    /// </summary>
+    public static DateTimeOffset? Internaldate2tuple(byte[] resp)
+    {
+        ArgumentNullException.ThrowIfNull(resp);
+        var match = InternalDate().Match(Encoding.Latin1.GetString(resp));
+        if (!match.Success) return null;
+        int month = Array.IndexOf(Months, match.Groups["mon"].Value);
+        if (month <= 0) return null;
+        int Number(string group) => int.Parse(match.Groups[group].Value.Trim(), CultureInfo.InvariantCulture);
+        int zone = (Number("zoneh") * 60 + Number("zonem")) * 60;
+        if (match.Groups["zonen"].Value == "-") zone = -zone;
+        try
+        {
+            // Day 0 or 32 and the like roll over, as calendar.timegm does in Python.
+            var local = new DateTime(Number("year"), month, 1, 0, 0, 0, DateTimeKind.Utc)
+                .AddDays(Number("day") - 1).AddHours(Number("hour")).AddMinutes(Number("min")).AddSeconds(Number("sec"));
+            return new DateTimeOffset(local.AddSeconds(-zone), TimeSpan.Zero).ToLocalTime();
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Converts a non-negative integer to the letters A–P, one per hex digit (used for command tags).</summary>
+    public static byte[] Int2AP(long num)
+    {
+        const string ap = "ABCDEFGHIJKLMNOP";
+        var digits = new StringBuilder();
+        ulong value = (ulong)Math.Abs(num);
+        while (value != 0)
+        {
+            digits.Insert(0, ap[(int)(value % 16)]);
+            value /= 16;
+        }
+        return Encoding.ASCII.GetBytes(digits.ToString());
+    }
+
+    /// <summary>The flags of a <c>FLAGS (...)</c> response item, as separate byte strings (empty when there is none).</summary>
+    public static byte[][] ParseFlags(byte[] resp)
+    {
+        ArgumentNullException.ThrowIfNull(resp);
+        var match = FlagsPattern().Match(Encoding.Latin1.GetString(resp));
+        if (!match.Success) return [];
+        return Encoding.Latin1.GetBytes(match.Groups["flags"].Value).split().ToArray();
+    }
+
+    /// <summary>
+    /// Formats a date for APPEND as <c>"DD-Mmm-YYYY HH:MM:SS +HHMM"</c>, quotes included. Accepts seconds since
+    /// the epoch (any number; shown in local time), a <see cref="DateTimeOffset"/>, a <see cref="DateTime"/> whose
+    /// kind is Utc or Local, or a string that is already double-quoted (returned as it is).
+    /// </summary>
+    /// <exception cref="ArgumentException">A DateTime of unspecified kind (Python: a naive datetime) or another type.</exception>
+    public static string Time2Internaldate(object date_time)
+    {
+        DateTimeOffset moment = date_time switch
+        {
+            int or long or double or float or decimal or short or uint or ulong =>
+                DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(Convert.ToDouble(date_time, CultureInfo.InvariantCulture) * 1000)).ToLocalTime(),
+            DateTimeOffset offset => offset,
+            DateTime { Kind: DateTimeKind.Unspecified } => throw new ArgumentException("date_time must be aware", nameof(date_time)),
+            DateTime time => new DateTimeOffset(time),
+            string text when text.Length > 0 && text[0] == '"' && text[^1] == '"' => default,
+            _ => throw new ArgumentException("date_time not of a known type", nameof(date_time)),
+        };
+        if (date_time is string quoted) return quoted;
+        var zone = moment.Offset;
+        char sign = zone < TimeSpan.Zero ? '-' : '+';
+        zone = zone.Duration();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"\"{moment.Day:00}-{Months[moment.Month]}-{moment.Year:0000} {moment.Hour:00}:{moment.Minute:00}:{moment.Second:00} {sign}{zone.Hours:00}{zone.Minutes:00}\"");
+    }
+}
