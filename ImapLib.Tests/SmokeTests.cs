@@ -1,0 +1,41 @@
+using ImapLib.Tests.Support;
+
+namespace ImapLib.Tests;
+
+public class SmokeTests
+{
+    [Test]
+    public void Login_select_fetch_against_a_scripted_server()
+    {
+        using var server = new FakeServer(s =>
+        {
+            s.Greet();
+            var login = s.Expect("LOGIN");
+            Assert.That(login.Args, Is.EqualTo("user \"pass word\""));
+            s.Line(login.Tag + " OK logged in");
+            var select = s.Expect("SELECT");
+            s.Line("* 2 EXISTS");
+            s.Line("* OK [UIDVALIDITY 42] ok");
+            s.Line(select.Tag + " OK [READ-WRITE] selected");
+            var fetch = s.Expect("FETCH");
+            s.Line("* 1 FETCH (RFC822 {5}");
+            s.Send("hello");
+            s.Line(")");
+            s.Line(fetch.Tag + " OK done");
+            s.Bye();
+        });
+        using var M = new IMAP4("127.0.0.1", server.Port);
+        Assert.That(M.state, Is.EqualTo("NONAUTH"));
+        var (typ, _) = M.login("user", "pass word");
+        Assert.That(typ, Is.EqualTo("OK"));
+        (typ, var data) = M.select();
+        Assert.That(data[0]!.decode(), Is.EqualTo("2"));
+        Assert.That(M.response("UIDVALIDITY").data[0]!.decode(), Is.EqualTo("42"));
+        (typ, data) = M.fetch("1", "(RFC822)");
+        Assert.That(data[0] is (byte[] header, byte[] body) && header.decode() == "1 (RFC822 {5}" && body.decode() == "hello");
+        Assert.That(data[1]!.decode(), Is.EqualTo(")"));
+        Assert.That(data[0]![1]!.Length, Is.EqualTo(5));
+        Assert.That(M.logout().typ, Is.EqualTo("BYE"));
+        server.Join();
+    }
+}

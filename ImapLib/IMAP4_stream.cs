@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ImapLib;
+
+/// <summary>
+/// IMAP4 over a child process's standard input and output, Python's <c>imaplib.IMAP4_stream</c>: the command
+/// runs through the shell (<c>/bin/sh -c</c>), e.g. a preauthenticated server such as
+/// <c>/usr/lib/dovecot/imap</c> or <c>ssh host exec imapd</c>. The process is reaped on
+/// <see cref="shutdown"/>, <see cref="IMAP4.logout"/> and Dispose.
+/// </summary>
+public class IMAP4_stream : IMAP4
+{
+    private const int StderrTailBytes = 2048;
+
+    /// <summary>The shell command that speaks IMAP on its standard input and output.</summary>
+    public string command { get; }
+
+    /// <summary>The running child process (null before <see cref="open"/> and after <see cref="shutdown"/>).</summary>
+    public Process? process { get; private set; }
+
+    private readonly StringBuilder _stderrTail = new();
+
+    /// <summary>Starts <paramref name="command"/> and reads its greeting and capabilities.</summary>
+    /// <param name="command">A shell command line.</param>
+    /// <param name="timeout">Seconds to wait for each read from the process; null waits for ever.</param>
+    /// <exception cref="IMAP4.abort">The command could not start, or ended before or during the greeting.</exception>
+    public IMAP4_stream(string command, double? timeout = null) : base(connect: false)
+    {
+        this.command = command ?? throw new ArgumentNullException(nameof(command));
+        Connect("", 0, timeout);
+    }
+
+    /// <summary>Starts the process; host and port are ignored (Python keeps them for compatibility).</summary>
+    public override void open(string host = "", int port = 0, double? timeout = null)
+    {
+        this.host = "";
+        this.port = 0;
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            ArgumentList = { "-c", command },
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        Process child;
+        try
+        {
+            child = Process.Start(start) ?? throw new abort($"could not start {PyRepr.Of(command)}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new abort($"could not start {PyRepr.Of(command)}: {e.Message}", e);
+        }
+        process = child;
+        child.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is null) return;
+            lock (_stderrTail)
+            {
+                _stderrTail.Append(line.Data).Append('\n');
+                if (_stderrTail.Length > StderrTailBytes) _stderrTail.Remove(0, _stderrTail.Length - StderrTailBytes);
+            }
+        };
+        child.BeginErrorReadLine();
+        SetStream(new PipePair(child.StandardOutput.BaseStream, child.StandardInput.BaseStream, timeout), null);
+    }
+
+    /// <inheritdoc/>
+    public override byte[] readline()
+    {
+        var line = base.readline();
+        if (line.Length == 0) throw Ended();
+        return line;
+    }
+
+    /// <inheritdoc/>
+    public override void send(byte[] data)
+    {
+        try
+        {
+            base.send(data);
+        }
+        catch (IOException e)
+        {
+            throw Ended(e);
+        }
+    }
+
+    /// <summary>Closes the pipes and waits for the process to exit (killing it if it does not within five seconds).</summary>
+    public override void shutdown()
+    {
+        var child = process;
+        if (child is null) return;
+        process = null;
+        try { Stream?.Dispose(); } catch (IOException) { /* the child may have gone already */ }
+        if (!child.WaitForExit(5000))
+        {
+            try { child.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            child.WaitForExit();
+        }
+        child.Dispose();
+    }
+
+    /// <summary>An abort that says how the process ended: its exit status and the tail of its standard error.</summary>
+    private abort Ended(Exception? inner = null)
+    {
+        var child = process;
+        string status = "still running";
+        if (child is not null && child.WaitForExit(2000))
+        {
+            child.WaitForExit();   // let the standard-error reader finish
+            status = $"exit status {child.ExitCode}";
+        }
+        string tail;
+        lock (_stderrTail) tail = _stderrTail.ToString().Trim();
+        string message = $"socket error: EOF from command {PyRepr.Of(command)} ({status})" + (tail.Length > 0 ? $"; stderr: {tail}" : "");
+        return inner is null ? new abort(message) : new abort(message, inner);
+    }
+
+    /// <summary>The child's stdout and stdin as one duplex stream, with an optional read timeout
+    /// (pipes have none of their own).</summary>
+    private sealed class PipePair(Stream input, Stream output, double? timeout) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanWrite => true;
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (timeout is null) return input.Read(buffer);
+            var rented = new byte[buffer.Length];
+            var reading = input.ReadAsync(rented, 0, rented.Length);
+            if (!reading.Wait(TimeSpan.FromSeconds(timeout.Value)))
+                throw new TimeoutException("timed out");
+            int count = reading.Result;
+            rented.AsSpan(0, count).CopyTo(buffer);
+            return count;
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => output.Write(buffer, offset, count);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => output.Write(buffer);
+
+        public override void Flush() => output.Flush();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                try { output.Dispose(); } catch (IOException) { }
+                input.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}
