@@ -1,0 +1,746 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+using ImapLib.Tests.Support;
+
+namespace ImapLib.Tests;
+
+/// <summary>
+/// The command engine in detail, against scripted servers: untagged bookkeeping, response codes, literals,
+/// APPEND's continuation, tags, xatom, uid routing, argument quoting and checking, hostile literals, debug
+/// output and the transport hooks.
+/// </summary>
+public class EngineTests
+{
+    private static string? Standard(ScriptedCommand c) => c.Name switch
+    {
+        "CAPABILITY" => ScriptedIMAP4.CapabilityReply(c),
+        "LOGOUT" => "* BYE bye\r\n{tag} OK LOGOUT completed\r\n",
+        _ => $"{{tag}} OK {c.Name} completed\r\n",
+    };
+
+    private static string Repr(IEnumerable<ImapItem?> data) => PyRepr.Of(data);
+
+    private static Dictionary<string, string> Untagged(IMAP4 M) =>
+        M.untagged_responses.ToDictionary(pair => pair.Key, pair => Repr(pair.Value));
+
+    // ---- Untagged responses, response() and recent() --------------------------------------------------
+
+    [Test]
+    public void Untagged_responses_accumulate_and_response_pops_them()
+    {
+        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
+        {
+            "SELECT" => "* 3 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n{tag} OK [READ-WRITE] done\r\n",
+            "NOOP" => "* 5 EXISTS\r\n* 6 EXISTS\r\n* 1 EXPUNGE\r\n{tag} OK done\r\n",
+            _ => Standard(c),
+        }));
+        var (typ, data) = M.select();
+        Assert.That(Repr(data), Is.EqualTo("[b'3']"));
+        Assert.That(M.untagged_responses.ContainsKey("OK"), Is.True);
+        M.noop();
+        // OK/NO/BAD untagged responses are dropped when the next command starts; the rest accumulates.
+        Assert.That(M.untagged_responses.ContainsKey("OK"), Is.False);
+        Assert.That(Repr(M.untagged_responses["EXISTS"]), Is.EqualTo("[b'3', b'5', b'6']"));
+        Assert.That(Repr(M.untagged_responses["EXPUNGE"]), Is.EqualTo("[b'1']"));
+
+        (typ, data) = M.response("exists");
+        Assert.That(typ, Is.EqualTo("exists"));   // Python returns the code as given
+        Assert.That(Repr(data), Is.EqualTo("[b'3', b'5', b'6']"));
+        (typ, data) = M.response("EXISTS");
+        Assert.That(typ, Is.EqualTo("EXISTS"));
+        Assert.That(data, Is.EqualTo(new ImapItem?[] { null }));
+        (typ, data) = M.response("FETCH");
+        Assert.That((typ, Repr(data)), Is.EqualTo(("FETCH", "[None]")));
+        Assert.That(Repr(M.response("UIDVALIDITY").data), Is.EqualTo("[b'7']"));
+        Assert.That(M.untagged_responses.ContainsKey("UIDVALIDITY"), Is.False);
+    }
+
+    [Test]
+    public void Recent_returns_pending_RECENT_without_NOOP_and_prompts_NOOP_only_when_none_is_pending()
+    {
+        int noops = 0;
+        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c =>
+        {
+            switch (c.Name)
+            {
+                case "SELECT": return "* 3 EXISTS\r\n* 2 RECENT\r\n{tag} OK [READ-WRITE] done\r\n";
+                case "NOOP":
+                    noops++;
+                    return noops == 1 ? "* 4 RECENT\r\n{tag} OK done\r\n" : "{tag} OK done\r\n";
+                default: return Standard(c);
+            }
+        }));
+        M.select();
+        var (typ, data) = M.recent();
+        Assert.That((typ, Repr(data)), Is.EqualTo(("OK", "[b'2']")));
+        Assert.That(noops, Is.EqualTo(0), "a pending RECENT is returned without asking the server");
+        (typ, data) = M.recent();
+        Assert.That((typ, Repr(data)), Is.EqualTo(("OK", "[b'4']")));
+        Assert.That(noops, Is.EqualTo(1));
+        (typ, data) = M.recent();
+        Assert.That((typ, Repr(data)), Is.EqualTo(("OK", "[None]")));
+        Assert.That(noops, Is.EqualTo(2));
+        Assert.That(Regex.Matches(M.SentText, " NOOP\r\n").Count, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Response_codes_are_recorded_in_untagged_responses_like_CPython()
+    {
+        // The expected dictionary is what CPython 3.11 builds for the same server output.
+        var M = new ScriptedIMAP4("* OK hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
+        {
+            "CAPABILITY" => ScriptedIMAP4.CapabilityReply(c, "IMAP4rev1 ENABLE"),
+            "SELECT" => "* FLAGS (\\Answered \\Seen)\r\n"
+                + "* OK [PERMANENTFLAGS (\\Answered [test] \\*)] Flags permitted.\r\n"
+                + "* OK [UIDVALIDITY 3857529045] UIDs valid\r\n"
+                + "* OK [ALERT] System shutdown\r\n"
+                + "* 1 EXISTS\r\n* 2 RECENT\r\n"
+                + "{tag} OK [READ-WRITE] SELECT completed\r\n",
+            _ => Standard(c),
+        }));
+        M.login("u", "p");
+        var (typ, data) = M.select();
+        Assert.That((typ, Repr(data)), Is.EqualTo(("OK", "[b'1']")));
+        Assert.That(Untagged(M), Is.EquivalentTo(new Dictionary<string, string>
+        {
+            ["FLAGS"] = @"[b'(\\Answered \\Seen)']",
+            ["OK"] = @"[b'[PERMANENTFLAGS (\\Answered [test] \\*)] Flags permitted.', b'[UIDVALIDITY 3857529045] UIDs valid', b'[ALERT] System shutdown']",
+            ["PERMANENTFLAGS"] = @"[b'(\\Answered [test] \\*)']",
+            ["UIDVALIDITY"] = "[b'3857529045']",
+            ["ALERT"] = "[b'']",
+            ["EXISTS"] = "[b'1']",
+            ["RECENT"] = "[b'2']",
+            ["READ-WRITE"] = "[b'']",
+        }));
+    }
+
+    [Test]
+    public void Response_code_in_a_tagged_NO_is_recorded()
+    {
+        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
+        {
+            "SELECT" => "{tag} NO [NONEXISTENT] Unknown Mailbox: Nope\r\n",
+            _ => Standard(c),
+        }));
+        var (typ, data) = M.select("Nope");
+        Assert.That((typ, Repr(data)), Is.EqualTo(("NO", "[b'[NONEXISTENT] Unknown Mailbox: Nope']")));
+        Assert.That(M.state, Is.EqualTo("AUTH"));
+        Assert.That(Repr(M.response("NONEXISTENT").data), Is.EqualTo("[b'']"));
+    }
+
+    // ---- Literals in responses -------------------------------------------------------------------------
+
+    [Test]
+    public void Fetch_with_several_literals_gives_pairs_then_the_trailing_line()
+    {
+        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
+        {
+            "SELECT" => "* 2 EXISTS\r\n{tag} OK done\r\n",
+            "FETCH" => "* 1 FETCH (BODY[HEADER] {5}\r\nhead1 BODY[TEXT] {4}\r\nbody)\r\n"
+                + "* 2 FETCH (BODY[] {0}\r\n)\r\n"
+                + "* 3 FETCH (RFC822 {19}\r\nA1 OK not a tag\r\n\r\n)\r\n"
+                + "{tag} OK done\r\n",
+            _ => Standard(c),
+        }));
+        M.select();
+        var (typ, data) = M.fetch("1:3", "(BODY[])");
+        Assert.That(typ, Is.EqualTo("OK"));
+        Assert.That(Repr(data), Is.EqualTo(
+            "[(b'1 (BODY[HEADER] {5}', b'head1'), (b' BODY[TEXT] {4}', b'body'), b')', (b'2 (BODY[] {0}', b''), b')', "
+            + "(b'3 (RFC822 {19}', b'A1 OK not a tag\\r\\n\\r\\n'), b')']"));
+        Assert.That(data, Has.Count.EqualTo(7));
+        Assert.That(data[0] is (byte[] h, byte[] b) && h.decode() == "1 (BODY[HEADER] {5}" && b.decode() == "head1");
+        Assert.That(data[1] is (byte[] h2, byte[] b2) && h2.decode() == " BODY[TEXT] {4}" && b2.decode() == "body");
+        Assert.That(data[2] is (byte[], byte[]), Is.False);
+        Assert.That(data[3]![1]!.Length, Is.EqualTo(0));
+        Assert.That(M.ReadSizes, Is.EqualTo(new[] { 5, 4, 0, 19 }));
+    }
+
+    [Test]
+    public void Literal_of_size_zero_is_an_empty_pair_over_a_socket()
+    {
+        using var server = new FakeServer(s =>
+        {
+            s.Greet(greeting: "* PREAUTH hi");
+            var noop = s.Expect("NOOP");
+            s.Send("* 1 FETCH (BODY[] {0}\r\n)\r\n" + noop.Tag + " OK done\r\n");
+            s.Bye();
+        });
+        using var M = Fake.Connect(server);
+        M.noop();
+        Assert.That(Repr(M.response("FETCH").data), Is.EqualTo("[(b'1 (BODY[] {0}', b''), b')']"));
+        M.logout();
+        server.Join();
+    }
+
+    // ---- APPEND ----------------------------------------------------------------------------------------
+
+    [Test]
+    public void Append_sends_the_literal_only_after_the_continuation_with_CRLF_normalised()
+    {
+        byte[] message = Fake.Bytes("Subject: hi\nbare LF\rbare CR\r\nCRLF\n\nend");
+        string normalised = "Subject: hi\r\nbare LF\r\nbare CR\r\nCRLF\r\n\r\nend";
+        bool earlyData = true;
+        string? literal = null;
+        using var server = new FakeServer(s =>
+        {
+            s.Greet(greeting: "* PREAUTH hi");
+            var append = s.Expect("APPEND");
+            var m = Regex.Match(append.Args, @"^Drafts \(\\Seen\) ""18-May-2033 05:33:20 \+0200"" \{(\d+)\}$");
+            Assert.That(m.Success, Is.True, append.Line);
+            int size = int.Parse(m.Groups[1].Value);
+            Thread.Sleep(200);
+            earlyData = s.Stream.DataAvailable;
+            s.Line("+ Ready for literal data");
+            literal = Encoding.Latin1.GetString(s.ReadBytes(size));
+            Assert.That(s.ReadLine(), Is.EqualTo(""), "the literal ends the command line");
+            s.Line(append.Tag + " OK [APPENDUID 38505 3955] APPEND completed");
+            s.Bye();
+        });
+        using var M = Fake.Connect(server);
+        var (typ, data) = M.append("Drafts", "\\Seen", new DateTimeOffset(2033, 5, 18, 5, 33, 20, TimeSpan.FromHours(2)), message);
+        Assert.That((typ, Repr(data)), Is.EqualTo(("OK", "[b'[APPENDUID 38505 3955] APPEND completed']")));
+        Assert.That(Repr(M.response("APPENDUID").data), Is.EqualTo("[b'38505 3955']"));
+        M.logout();
+        server.Join();
+        Assert.That(earlyData, Is.False, "nothing may follow the APPEND line before the server's continuation");
+        Assert.That(literal, Is.EqualTo(normalised));
+    }
+
+    [Test]
+    public void Append_defaults_and_flags_already_parenthesised()
+    {
+        var commands = new List<ScriptedCommand>();
+        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c =>
+        {
+            if (c.Name != "APPEND") return Standard(c);
+            commands.Add(c);
+            return c.Literal is null ? "+ go\r\n" : "{tag} OK done\r\n";
+        }));
+        Assert.That(M.append(null, null, null, Fake.Bytes("x\r\n")).typ, Is.EqualTo("OK"));
+        Assert.That(M.append("", "", "", Fake.Bytes("y")).typ, Is.EqualTo("OK"));
+        Assert.That(M.append("My Box", "(\\Seen \\Draft)", "\"01-Jan-2020 00:00:00 +0000\"", Fake.Bytes("z")).typ, Is.EqualTo("OK"));
+        Assert.That(M.append("INBOX", "\\Flagged", 0, Fake.Bytes("0")).typ, Is.EqualTo("OK"));
+        var lines = commands.Where(c => c.Literal is null).Select(c => c.Args).ToList();
+        Assert.That(lines, Is.EqualTo(new[]
+        {
+            "INBOX {3}",
+            "INBOX {1}",
+            "\"My Box\" (\\Seen \\Draft) \"01-Jan-2020 00:00:00 +0000\" {1}",
+            "INBOX (\\Flagged) {1}",   // 0 is falsy in Python: no date
+        }));
+        Assert.That(commands.Where(c => c.Literal is not null).Select(c => Encoding.Latin1.GetString(c.Literal!)),
+            Is.EqualTo(new[] { "x\r\n", "y", "z", "0" }));
+    }
+
+    [Test]
+    public void Append_answered_NO_before_the_continuation_does_not_send_the_literal()
+    {
+        using var server = new FakeServer(s =>
+        {
+            s.Greet(greeting: "* PREAUTH hi");
+            var append = s.Expect("APPEND");
+            s.Line(append.Tag + " NO [TRYCREATE] No such mailbox");
+            var noop = s.Expect("NOOP");   // the next thing the client sends is a command, not the literal
+            s.Line(noop.Tag + " OK done");
+            s.Bye();
+        });
+        using var M = Fake.Connect(server);
+        var (typ, data) = M.append("Nope", null, null, Fake.Bytes("SECRET-BODY\r\nA9 LOGOUT\r\n"));
+        Assert.That((typ, Repr(data)), Is.EqualTo(("NO", "[b'[TRYCREATE] No such mailbox']")));
+        Assert.That(Repr(M.untagged_responses["TRYCREATE"]), Is.EqualTo("[b'']"));
+        M.noop();
+        M.logout();
+        server.Join();
+        Assert.That(server.ReceivedText, Does.Not.Contain("SECRET-BODY"));
+    }
+
+    [Test]
+    public void Append_answered_BAD_before_the_continuation_raises_and_does_not_send_the_literal()
+    {
+        using var server = new FakeServer(s =>
+        {
+            s.Greet(greeting: "* PREAUTH hi");
+            var append = s.Expect("APPEND");
+            s.Line(append.Tag + " BAD literal too big");
+            s.Bye();
+        });
+        using var M = Fake.Connect(server);
+        var ex = Assert.Throws<IMAP4.error>(() => M.append("INBOX", null, null, Fake.Bytes("SECRET-BODY")));
+        Assert.That(ex!.Message, Is.EqualTo("APPEND command error: BAD [b'literal too big']"));
+        M.logout();
+        server.Join();
+        Assert.That(server.ReceivedText, Does.Not.Contain("SECRET-BODY"));
+    }
+
+    // ---- Tags ------------------------------------------------------------------------------------------
+
+    [Test]
+    public void Tags_are_four_letters_A_to_P_and_an_increasing_number()
+    {
+        var log = new List<Command>();
+        using var server = new FakeServer(Fake.OkToEverything(log));
+        var M = Fake.Connect(server);
+        M.noop();
+        M.noop();
+        M.noop();
+        Assert.That(M.tagged_commands, Is.Empty);
+        M.logout();
+        server.Join();
+        string prefix = Encoding.ASCII.GetString(M.tagpre);
+        Assert.That(prefix, Does.Match("^[A-P]{4}$"));
+        Assert.That(log.Select(c => c.Tag), Is.EqualTo(new[] { prefix + "0", prefix + "1", prefix + "2", prefix + "3", prefix + "4" }));
+        Assert.That(log.Select(c => c.Name), Is.EqualTo(new[] { "CAPABILITY", "NOOP", "NOOP", "NOOP", "LOGOUT" }));
+    }
+
+    [Test]
+    public void Tag_prefixes_vary_between_connections()
+    {
+        var prefixes = new HashSet<string>();
+        for (int i = 0; i < 8; i++)
+        {
+            var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(Standard));
+            prefixes.Add(Encoding.ASCII.GetString(M.tagpre));
+            Assert.That(Encoding.ASCII.GetString(M.Sent[0]), Does.Match("^[A-P]{4}0 CAPABILITY\r\n$"));
+        }
+        Assert.That(prefixes, Has.Count.GreaterThan(1));
+    }
+
+    // ---- xatom -----------------------------------------------------------------------------------------
+
+    [Test]
+    public void Xatom_adds_an_unknown_command_to_the_table_for_the_current_state()
+    {
+        string name = "XTEST" + string.Concat(Guid.NewGuid().ToString("N").Where(char.IsAsciiLetter).Take(6)).ToUpperInvariant();
+        var log = new List<Command>();
+        using var server = new FakeServer(Fake.OkToEverything(log));
+        try
+        {
+            using var M = Fake.Connect(server);
+            var (typ, data) = M.xatom(name.ToLowerInvariant(), "arg1", "(x y)", null);
+            Assert.That((typ, Repr(data)), Is.EqualTo(("OK", $"[b'{name} completed']")));
+            Assert.That(imaplib.Commands.TryGetValue(name, out var states), Is.True);
+            Assert.That(states, Is.EqualTo(new[] { "AUTH" }));
+            M.select();
+            var ex = Assert.Throws<IMAP4.error>(() => M.xatom(name));
+            Assert.That(ex!.Message, Is.EqualTo($"command {name} illegal in state SELECTED, only allowed in states AUTH"));
+            M.logout();
+            server.Join();
+            Assert.That(log.Select(c => c.Line[(c.Tag.Length + 1)..]), Is.EqualTo(new[]
+            {
+                "CAPABILITY", $"{name} arg1 (x y)", "SELECT INBOX", "LOGOUT",
+            }));
+        }
+        finally
+        {
+            imaplib.Commands.TryRemove(name, out _);
+        }
+    }
+
+    // ---- uid() -----------------------------------------------------------------------------------------
+
+    [Test]
+    public void Uid_routes_results_by_command_and_quotes_the_COPY_target()
+    {
+        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c =>
+        {
+            if (c.Name != "UID") return c.Name == "SELECT" ? "* 9 EXISTS\r\n{tag} OK done\r\n" : Standard(c);
+            string sub = c.Args.Split(' ')[0];
+            return sub switch
+            {
+                "SEARCH" => "* SEARCH 2 84 882\r\n{tag} OK done\r\n",
+                "FETCH" => "* 1 FETCH (UID 84 FLAGS (\\Seen))\r\n{tag} OK done\r\n",
+                "STORE" => "* 1 FETCH (UID 84 FLAGS (\\Deleted))\r\n{tag} OK done\r\n",
+                "SORT" => "* SORT 5 3 4\r\n{tag} OK done\r\n",
+                "THREAD" => "* THREAD (2)(3 6 (4 23)(44 7 96))\r\n{tag} OK done\r\n",
+                _ => "{tag} OK done\r\n",
+            };
+        }));
+        M.select();
+        Assert.That(Repr(M.uid("search", null, "ALL").data), Is.EqualTo("[b'2 84 882']"));
+        Assert.That(Repr(M.uid("FETCH", "84", "(FLAGS)").data), Is.EqualTo(@"[b'1 (UID 84 FLAGS (\\Seen))']"));
+        Assert.That(Repr(M.uid("STORE", "84", "+FLAGS", "(\\Deleted)").data), Is.EqualTo(@"[b'1 (UID 84 FLAGS (\\Deleted))']"));
+        Assert.That(Repr(M.uid("SORT", "(DATE)", "UTF-8", "ALL").data), Is.EqualTo("[b'5 3 4']"));
+        Assert.That(Repr(M.uid("THREAD", "REFERENCES", "UTF-8", "ALL").data), Is.EqualTo("[b'(2)(3 6 (4 23)(44 7 96))']"));
+        var (typ, data) = M.uid("COPY", "1:3", "My Folder");
+        Assert.That((typ, Repr(data)), Is.EqualTo(("OK", "[None]")));   // FETCH data, none came
+        M.uid("MOVE", "4", "Archive/2024");
+        int sentBefore = M.Sent.Count;
+        var ex = Assert.Throws<IMAP4.error>(() => M.uid("bogus", "1"));
+        Assert.That(ex!.Message, Is.EqualTo("Unknown IMAP4 UID command: BOGUS"));
+        Assert.That(M.Sent, Has.Count.EqualTo(sentBefore));
+
+        var lines = M.Sent.Select(b => Encoding.Latin1.GetString(b)).Where(l => l.Contains(" UID ")).Select(l => l[(l.IndexOf(" UID ") + 1)..^2]);
+        Assert.That(lines, Is.EqualTo(new[]
+        {
+            "UID SEARCH ALL",
+            "UID FETCH 84 (FLAGS)",
+            "UID STORE 84 +FLAGS (\\Deleted)",
+            "UID SORT (DATE) UTF-8 ALL",
+            "UID THREAD REFERENCES UTF-8 ALL",
+            "UID COPY 1:3 \"My Folder\"",
+            "UID MOVE 4 Archive/2024",
+        }));
+    }
+
+    [Test]
+    public void Getquotaroot_returns_two_list_items()
+    {
+        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
+        {
+            "GETQUOTAROOT" => "* QUOTAROOT INBOX \"\"\r\n* QUOTA \"\" (STORAGE 10 512)\r\n{tag} OK done\r\n",
+            _ => Standard(c),
+        }));
+        var (typ, data) = M.getquotaroot("INBOX");
+        Assert.That(typ, Is.EqualTo("OK"));
+        Assert.That(Repr(data), Is.EqualTo("[[b'INBOX \"\"'], [b'\"\" (STORAGE 10 512)']]"));
+        Assert.That(data, Has.Count.EqualTo(2));
+        Assert.That(data[0]!.IsList && data[1]!.IsList, Is.True);
+        Assert.That(data[0]!.Items[0]!.decode(), Is.EqualTo("INBOX \"\""));
+        Assert.That(data[1]![0]!.decode(), Is.EqualTo("\"\" (STORAGE 10 512)"));
+        Assert.That(M.untagged_responses.ContainsKey("QUOTA") || M.untagged_responses.ContainsKey("QUOTAROOT"), Is.False);
+    }
+
+    // ---- Quoting of mailbox names ----------------------------------------------------------------------
+
+    [Test]
+    public void Mailbox_names_are_quoted_only_when_needed()
+    {
+        var log = new List<Command>();
+        using var server = new FakeServer(Fake.OkToEverything(log));
+        using (var M = Fake.Connect(server))
+        {
+            string[] names =
+            [
+                "INBOX", "Projects/Gamma", "]odd]", "My Mail", "a\"b", "back\\slash", "\"already quoted\"", "\"esc \\\" ok\"",
+                "\"abc", "\"a\"b\"", "\"bad \\x\"", "", "\"\"", "a(b)", "{5}", "star*", "50%", "tab\there",
+            ];
+            foreach (var name in names) M.create(name);
+            M.create(Fake.Bytes("Sent Items"));
+            M.rename("Old Name", "New");
+            M.list();
+            M.list("", "%");
+            M.list("Projects", "Gamma/*");
+            M.list("", "My *");
+            M.lsub("\"\"", "%");
+            M.select("");
+            M.logout();
+        }
+        server.Join();
+        var args = log.Where(c => c.Name is "CREATE" or "RENAME" or "LIST" or "LSUB" or "SELECT").Select(c => c.Args).ToList();
+        Assert.That(args, Is.EqualTo(new[]
+        {
+            "INBOX", "Projects/Gamma", "]odd]", "\"My Mail\"", "\"a\\\"b\"", "\"back\\\\slash\"", "\"already quoted\"", "\"esc \\\" ok\"",
+            "\"\\\"abc\"", "\"\\\"a\\\"b\\\"\"", "\"\\\"bad \\\\x\\\"\"", "\"\"", "\"\"", "\"a(b)\"", "\"{5}\"", "\"star*\"", "\"50%\"", "\"tab\there\"",
+            "\"Sent Items\"",
+            "\"Old Name\" New",
+            "\"\" *",
+            "\"\" %",
+            "Projects Gamma/*",
+            "\"\" \"My *\"",
+            "\"\" %",
+            "\"\"",
+        }));
+    }
+
+    // ---- Unsafe arguments ------------------------------------------------------------------------------
+
+    [Test]
+    public void NUL_CR_LF_in_any_argument_raise_ArgumentException_and_send_nothing()
+    {
+        var log = new List<Command>();
+        using var server = new FakeServer(Fake.OkToEverything(log, greeting: "* OK hi"));
+        string xname = "XSMUG" + string.Concat(Guid.NewGuid().ToString("N").Where(char.IsAsciiLetter).Take(5)).ToUpperInvariant();
+        try
+        {
+            using (var M = Fake.Connect(server))
+            {
+                Assert.Throws<ArgumentException>(() => M.login("us\r\nA1 SMUGGLED", "pw"));
+                Assert.Throws<ArgumentException>(() => M.login("user", "pw\r\nA1 SMUGGLED"));
+                Assert.Throws<ArgumentException>(() => M.login("user", "pw\0SMUGGLED"));
+                Assert.That(M.login("user", "pw").typ, Is.EqualTo("OK"));
+                Assert.Throws<ArgumentException>(() => M.select("IN\0BOX SMUGGLED"));
+                Assert.Throws<ArgumentException>(() => M.create("new\nSMUGGLED"));
+                Assert.That(M.select().typ, Is.EqualTo("OK"));
+                Assert.Throws<ArgumentException>(() => M.fetch("1\r\nA1 SMUGGLED", "(FLAGS)"));
+                Assert.Throws<ArgumentException>(() => M.fetch(Fake.Bytes("1\rSMUGGLED"), "(FLAGS)"));
+                Assert.Throws<ArgumentException>(() => M.fetch("1", "(FLAGS)\nSMUGGLED"));
+                Assert.Throws<ArgumentException>(() => M.search(null, "ALL", "SUBJECT\r\nA1 SMUGGLED"));
+                Assert.Throws<ArgumentException>(() => M.search("UTF-8\nSMUGGLED", "ALL"));
+                Assert.Throws<ArgumentException>(() => M.store("1", "+FLAGS", "(\\Seen)\r\nA1 SMUGGLED"));
+                Assert.Throws<ArgumentException>(() => M.store("1", "+FLAGS\0SMUGGLED", "\\Seen"));
+                Assert.Throws<ArgumentException>(() => M.uid("FETCH", "1\n", "(FLAGS SMUGGLED)"));
+                Assert.Throws<ArgumentException>(() => M.uid("COPY", "1", "Target\r\nSMUGGLED"));
+                Assert.Throws<ArgumentException>(() => M.copy("1", "Target\r\nSMUGGLED"));
+                Assert.Throws<ArgumentException>(() => M.xatom(xname, "a\rSMUGGLED"));
+                Assert.Throws<ArgumentException>(() => M.append("INBOX", "\\Seen\r\nSMUGGLED", null, Fake.Bytes("body")));
+                Assert.Throws<ArgumentException>(() => M.status("INBOX", "(MESSAGES)\r\nSMUGGLED"));
+                Assert.Throws<ArgumentException>(() => M.setacl("INBOX", "bob\nSMUGGLED", "lr"));
+                Assert.That(M.tagged_commands, Is.Empty);
+                Assert.That(M.noop().typ, Is.EqualTo("OK"));
+                M.logout();
+            }
+            server.Join();
+        }
+        finally
+        {
+            imaplib.Commands.TryRemove(xname, out _);
+        }
+        Assert.That(server.ReceivedText, Does.Not.Contain("SMUGGLED"));
+        Assert.That(server.ReceivedText, Does.Not.Contain("\0"));
+        Assert.That(log.Select(c => c.Name), Is.EqualTo(new[] { "CAPABILITY", "LOGIN", "SELECT", "NOOP", "LOGOUT" }));
+    }
+
+    [Test]
+    public void Non_ASCII_string_arguments_in_ASCII_mode_raise_ArgumentException_and_send_nothing()
+    {
+        var log = new List<Command>();
+        using var server = new FakeServer(Fake.OkToEverything(log, greeting: "* OK hi"));
+        using (var M = Fake.Connect(server))
+        {
+            var ex = Assert.Throws<ArgumentException>(() => M.login("usér", "pw"));
+            Assert.That(ex!.Message, Does.Contain("ascii"));
+            Assert.Throws<ArgumentException>(() => M.login("user", "pässword"));
+            M.login("user", "pw");
+            Assert.Throws<ArgumentException>(() => M.select("Entwürfe"));
+            Assert.Throws<ArgumentException>(() => M.create("日本"));
+            M.select();
+            Assert.Throws<ArgumentException>(() => M.search(null, "SUBJECT", "Grüße"));
+            Assert.Throws<ArgumentException>(() => M.fetch("1", "(BODY[HEADER.FIELDS (Grüße)])"));
+            M.noop();
+            M.logout();
+        }
+        server.Join();
+        Assert.That(log.Select(c => c.Name), Is.EqualTo(new[] { "CAPABILITY", "LOGIN", "SELECT", "NOOP", "LOGOUT" }));
+        Assert.That(server.ReceivedText.All(ch => ch < 0x80), Is.True);
+    }
+
+    // ---- Hostile literals ------------------------------------------------------------------------------
+
+    [Test]
+    public void Literal_announcing_two_gigabytes_then_closing_aborts_quickly_without_allocating_gigabytes()
+    {
+        using var server = new FakeServer(s =>
+        {
+            s.Greet();
+            s.Expect("NOOP");
+            s.Send("* 1 FETCH (BODY[] {2000000000}\r\n0123456789");
+        });
+        var M = Fake.Connect(server);
+        var watch = Stopwatch.StartNew();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        watch.Stop();
+        M.shutdown();
+        server.Join();
+        Assert.That(ex!.Message, Does.StartWith("command: NOOP => socket error: EOF"));
+        Assert.That(allocated, Is.LessThan(64L * 1024 * 1024), "bytes allocated while reading the literal");
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)));
+    }
+
+    [Test]
+    public void Literal_larger_than_any_array_is_refused_at_once()
+    {
+        using var server = new FakeServer(s =>
+        {
+            s.Greet();
+            s.Expect("NOOP");
+            s.Send("* 1 FETCH (BODY[] {99999999999999}\r\nabc");
+            s.ClientClosed();
+        });
+        var M = Fake.Connect(server);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        M.shutdown();
+        server.Join();
+        Assert.That(ex!.Message, Does.StartWith("command: NOOP => literal of 99999999999999 bytes"));
+        Assert.That(allocated, Is.LessThan(16L * 1024 * 1024));
+    }
+
+    // ---- Debug output ----------------------------------------------------------------------------------
+
+    private const string Password = "S3cr3t-P@ss\"word";
+
+    private static ScriptedIMAP4 LoginSession(Func<ScriptedCommand, string?>? extra = null) =>
+        new("* OK hi\r\n", ScriptedIMAP4.ByCommand(c => extra?.Invoke(c) ?? Standard(c)));
+
+    [Test]
+    public void Debug_4_writes_the_lines_to_stderr_in_Pythons_format_with_the_password_redacted()
+    {
+        using var capture = new StderrCapture();
+        var M = LoginSession();
+        M.debug = 4;
+        M.login("user", Password);
+        M.noop();
+        string prefix = Encoding.ASCII.GetString(M.tagpre);
+        string text = capture.Text;
+        Assert.That(text, Does.Match($@"(?m)^  \d\d:\d\d\.\d\d > b'{prefix}1 LOGIN user \*\*\*'$"));
+        Assert.That(text, Does.Match($@"(?m)^  \d\d:\d\d\.\d\d < b'{prefix}1 OK LOGIN completed'$"));
+        Assert.That(text, Does.Match($@"(?m)^  \d\d:\d\d\.\d\d > b'{prefix}2 NOOP'$"));
+        Assert.That(text, Does.Not.Contain("S3cr3t"));
+        Assert.That(text.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.All.Match(@"^  \d\d:\d\d\.\d\d "));
+        Assert.That(M.SentText, Does.Contain("LOGIN user \"S3cr3t-P@ss\\\"word\"\r\n"));
+    }
+
+    [Test]
+    public void Debug_0_writes_nothing_and_print_log_shows_the_interactions_redacted()
+    {
+        using var capture = new StderrCapture();
+        var M = LoginSession();
+        M.debug = 0;
+        M.login("user", Password);
+        Assert.That(capture.Text, Is.Empty);
+        M.print_log();
+        string prefix = Encoding.ASCII.GetString(M.tagpre);
+        string text = capture.Text;
+        Assert.That(text, Does.Match(@"(?m)^  \d\d:\d\d\.\d\d last \d+ IMAP4 interactions:$"));
+        Assert.That(text, Does.Match($@"(?m)^  \d\d:\d\d\.\d\d > b'{prefix}1 LOGIN user \*\*\*'$"));
+        Assert.That(text, Does.Match($@"(?m)^  \d\d:\d\d\.\d\d < b'{prefix}1 OK LOGIN completed'$"));
+        Assert.That(text, Does.Not.Contain("S3cr3t"));
+    }
+
+    [Test]
+    public void Abort_at_debug_1_prints_the_log_without_the_password()
+    {
+        using var capture = new StderrCapture();
+        var M = LoginSession(c => c.Name == "NOOP" ? "* 1 EXISTS\r\n" : null);
+        M.debug = 1;
+        M.login("user", Password);
+        var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
+        Assert.That(ex!.Message, Is.EqualTo("command: NOOP => socket error: EOF"));
+        string text = capture.Text;
+        Assert.That(text, Does.Contain("IMAP4 interactions:"));
+        Assert.That(text, Does.Contain("LOGIN user ***'"));
+        Assert.That(text, Does.Contain("< b'* 1 EXISTS'"));
+        Assert.That(text, Does.Not.Contain("S3cr3t"));
+    }
+
+    [Test]
+    public void Debug_output_of_a_socket_session_goes_to_stderr()
+    {
+        using var server = new FakeServer(s =>
+        {
+            s.Greet();
+            var login = s.Expect("LOGIN");
+            s.Line(login.Tag + " NO nope");
+            s.Bye();
+        });
+        using var capture = new StderrCapture();
+        using var M = Fake.Connect(server);
+        M.debug = 4;
+        Assert.Throws<IMAP4.error>(() => M.login("user", Password));
+        M.logout();
+        server.Join();
+        string prefix = Encoding.ASCII.GetString(M.tagpre);
+        Assert.That(capture.Text, Does.Match($@"(?m)^  \d\d:\d\d\.\d\d > b'{prefix}1 LOGIN user \*\*\*'$"));
+        Assert.That(capture.Text, Does.Match(@"(?m)^  \d\d:\d\d\.\d\d NO response: b'nope'$"));
+        Assert.That(capture.Text, Does.Not.Contain("S3cr3t"));
+    }
+
+    // ---- Transport hooks -------------------------------------------------------------------------------
+
+    [Test]
+    public void A_subclass_overriding_the_transport_hooks_runs_a_whole_session_without_a_socket()
+    {
+        var M = new ScriptedIMAP4("* OK scripted server ready\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
+        {
+            "CAPABILITY" => ScriptedIMAP4.CapabilityReply(c, "IMAP4rev1 IDLE"),
+            "LOGIN" => "{tag} OK [CAPABILITY IMAP4rev1 IDLE MOVE] Logged in\r\n",
+            "SELECT" => "* FLAGS (\\Seen)\r\n* 2 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 1] ok\r\n{tag} OK [READ-WRITE] Select completed\r\n",
+            "SEARCH" => "* SEARCH 1 2\r\n{tag} OK Search completed\r\n",
+            "FETCH" => "* 1 FETCH (RFC822 {12}\r\nSubject: a\r\n)\r\n* 2 FETCH (RFC822 {12}\r\nSubject: b\r\n)\r\n{tag} OK Fetch completed\r\n",
+            "STORE" => "* 1 FETCH (FLAGS (\\Seen \\Deleted))\r\n{tag} OK Store completed\r\n",
+            "EXPUNGE" => "* 1 EXPUNGE\r\n{tag} OK Expunge completed\r\n",
+            "CLOSE" => "{tag} OK Close completed\r\n",
+            _ => Standard(c),
+        }));
+        Assert.That(M.OpenCount, Is.EqualTo(1));
+        Assert.That(M.host, Is.EqualTo("scripted.invalid"));
+        Assert.That(M.socket(), Is.Null);
+        Assert.That(M.state, Is.EqualTo("NONAUTH"));
+        Assert.That(M.capabilities, Is.EqualTo(new[] { "IMAP4REV1", "IDLE" }));
+        M.login("user", "pass");
+        M.select();
+        var (typ, data) = M.search(null, "ALL");
+        Assert.That((typ, Repr(data)), Is.EqualTo(("OK", "[b'1 2']")));
+        var bodies = new List<string>();
+        foreach (var num in data[0]!.split())
+        {
+            (typ, var parts) = M.fetch(num, "(RFC822)");
+            foreach (var part in parts)
+                if (part is (byte[], byte[] body)) bodies.Add(body.decode());
+        }
+        Assert.That(bodies, Is.EqualTo(new[] { "Subject: a\r\n", "Subject: b\r\n", "Subject: a\r\n", "Subject: b\r\n" }));
+        Assert.That(Repr(M.store("1", "+FLAGS", "\\Deleted").data), Is.EqualTo(@"[b'1 (FLAGS (\\Seen \\Deleted))']"));
+        Assert.That(Repr(M.expunge().data), Is.EqualTo("[b'1']"));
+        M.close();
+        Assert.That(M.state, Is.EqualTo("AUTH"));
+        (typ, data) = M.logout();
+        Assert.That((typ, Repr(data)), Is.EqualTo(("BYE", "[b'bye']")));
+        Assert.That(M.ShutdownCount, Is.EqualTo(1));
+        M.Dispose();   // already logged out: nothing more is sent
+        Assert.That(M.ShutdownCount, Is.EqualTo(1));
+
+        string prefix = Encoding.ASCII.GetString(M.tagpre);
+        var sent = M.Sent.Select(b => Encoding.Latin1.GetString(b)).ToList();
+        Assert.That(sent, Is.EqualTo(new[]
+        {
+            $"{prefix}0 CAPABILITY\r\n",
+            $"{prefix}1 LOGIN user \"pass\"\r\n",
+            $"{prefix}2 SELECT INBOX\r\n",
+            $"{prefix}3 SEARCH ALL\r\n",
+            $"{prefix}4 FETCH 1 (RFC822)\r\n",
+            $"{prefix}5 FETCH 2 (RFC822)\r\n",
+            $"{prefix}6 STORE 1 +FLAGS (\\Deleted)\r\n",
+            $"{prefix}7 EXPUNGE\r\n",
+            $"{prefix}8 CLOSE\r\n",
+            $"{prefix}9 LOGOUT\r\n",
+        }));
+        // LOGOUT returned on the BYE: the tagged OK is left unread, as in Python.
+        Assert.That(M.Pending, Is.EqualTo($"{prefix}9 OK LOGOUT completed\r\n".Length));
+    }
+
+    [Test]
+    public void Each_command_line_is_one_send_call_and_a_literal_is_two_more()
+    {
+        var calls = new List<string>();
+        var observer = new Moq.Mock<ScriptedIMAP4.Responder>();
+        var responder = ScriptedIMAP4.ByCommand(c => c.Name switch
+        {
+            "APPEND" => c.Literal is null ? "+ go\r\n" : "{tag} OK done\r\n",
+            _ => Standard(c),
+        });
+        observer.Setup(r => r(Moq.It.IsAny<ScriptedIMAP4>(), Moq.It.IsAny<byte[]>()))
+            .Callback<ScriptedIMAP4, byte[]>((imap, data) => { calls.Add(Encoding.Latin1.GetString(data)); responder(imap, data); });
+        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", observer.Object);
+        M.append("INBOX", null, null, Fake.Bytes("hello"));
+        string prefix = Encoding.ASCII.GetString(M.tagpre);
+        observer.Verify(r => r(M, Moq.It.IsAny<byte[]>()), Moq.Times.Exactly(4));
+        Assert.That(calls, Is.EqualTo(new[] { $"{prefix}0 CAPABILITY\r\n", $"{prefix}1 APPEND INBOX {{5}}\r\n", "hello", "\r\n" }));
+    }
+
+    [Test]
+    public void Transport_failures_in_the_hooks_become_abort()
+    {
+        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(Standard));
+        M.SendFailure = new IOException("Broken pipe");
+        var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
+        Assert.That(ex!.Message, Is.EqualTo("socket error: Broken pipe"));
+        Assert.That(ex.InnerException, Is.InstanceOf<IOException>());
+        M.SendFailure = new TimeoutException("slow");
+        ex = Assert.Throws<IMAP4.abort>(() => M.noop());
+        Assert.That(ex!.Message, Is.EqualTo("socket error: timed out"));
+    }
+
+    [Test]
+    public void Continuation_while_no_literal_is_pending_is_skipped()
+    {
+        // Python's _get_response returns None for a continuation and _get_tagged_response keeps reading.
+        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name == "NOOP" ? "+ idling\r\n{tag} OK done\r\n" : Standard(c)));
+        Assert.That(M.noop().typ, Is.EqualTo("OK"));
+        Assert.That(M.continuation_response, Is.EqualTo(Fake.Bytes("idling")));
+    }
+}

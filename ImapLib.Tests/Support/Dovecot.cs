@@ -1,0 +1,104 @@
+using System.Diagnostics;
+
+namespace ImapLib.Tests.Support;
+
+/// <summary>
+/// The project's private Dovecot on loopback, started once for the whole test run by
+/// <c>scripts/dovecot.sh start</c> (which installs Dovecot from Debian's packages when it is missing).
+/// Tests never skip for want of a server: if it cannot be started, the run fails.
+/// </summary>
+[SetUpFixture]
+public sealed class Dovecot
+{
+    private static readonly Lazy<DovecotInfo> Started = new(StartServer, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static int _users;
+
+    /// <summary>The running server (started on first use).</summary>
+    public static DovecotInfo Server => Started.Value;
+
+    [OneTimeSetUp]
+    public void StartForRun() => _ = Server;
+
+    [OneTimeTearDown]
+    public void StopAfterRun()
+    {
+        // Left running on purpose when IMAPLIB_KEEP_DOVECOT is set, for poking at it after a run.
+        if (Started.IsValueCreated && Environment.GetEnvironmentVariable("IMAPLIB_KEEP_DOVECOT") is null)
+            Repo.Run("scripts/dovecot.sh", "stop", Server.Dir);
+    }
+
+    /// <summary>A new account with <paramref name="password"/> and an empty mailbox store.</summary>
+    public static Account NewAccount(string password = "secret")
+    {
+        string name = $"u{Environment.ProcessId}x{Interlocked.Increment(ref _users)}x{Guid.NewGuid().ToString("N")[..6]}";
+        Repo.Run("scripts/dovecot.sh", "adduser", name, password, Server.Dir);
+        return new Account(name, password);
+    }
+
+    private static DovecotInfo StartServer()
+    {
+        string dir = Environment.GetEnvironmentVariable("IMAPLIB_DOVECOT_DIR")
+            ?? Path.Combine(Path.GetTempPath(), "imaplib-dovecot-tests");
+        Repo.Run("scripts/dovecot.sh", "start", dir);
+        var env = new Dictionary<string, string>();
+        foreach (var line in Repo.Run("scripts/dovecot.sh", "env", dir).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var assignment = line.StartsWith("export ") ? line[7..] : line;
+            int eq = assignment.IndexOf('=');
+            if (eq > 0) env[assignment[..eq]] = assignment[(eq + 1)..].Trim('\'', '"');
+        }
+        return new DovecotInfo(dir, env["IMAPLIB_IMAP_HOST"], int.Parse(env["IMAPLIB_IMAP_PORT"]), int.Parse(env["IMAPLIB_IMAPS_PORT"]),
+            env["IMAPLIB_CA_FILE"], env["IMAPLIB_CLIENT_CERT"], env["IMAPLIB_CLIENT_KEY"], env["IMAPLIB_DOVECOT_CONF"]);
+    }
+
+    /// <summary>The shell command that runs a preauthenticated IMAP session for <paramref name="user"/> on stdio.</summary>
+    public static string StdioCommand(string user) => Repo.Run("scripts/dovecot.sh", "stdio-command", user, Server.Dir).Trim();
+}
+
+public sealed record DovecotInfo(string Dir, string Host, int Port, int SslPort, string CaFile, string ClientCert, string ClientKey, string Config);
+
+public sealed record Account(string User, string Password)
+{
+    /// <summary>A logged-in plain-TCP connection to the test server.</summary>
+    public IMAP4 Connect()
+    {
+        var M = new IMAP4(Dovecot.Server.Host, Dovecot.Server.Port, timeout: 30);
+        M.login(User, Password);
+        return M;
+    }
+}
+
+/// <summary>The repository the tests run from, and a way to run its scripts.</summary>
+public static class Repo
+{
+    public static string Root { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ImapLib.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("ImapLib.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Runs a repository script (bounded to ten minutes: a first run may install packages) and returns
+    /// its standard output; a non-zero exit fails with the script's standard error.</summary>
+    public static string Run(string script, params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Root };
+        start.ArgumentList.Add(Path.Combine(Root, script));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(600_000))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{script} {string.Join(' ', args)} did not finish in 10 minutes");
+        }
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{script} {string.Join(' ', args)} exited with {process.ExitCode}: {stderr.Result}");
+        return stdout;
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs (Dovecot from Debian's packages, through
+# scripts/dovecot.sh, which the test fixture calls), builds, runs every test, and ends with
+# the plain totals line "N passed, N failed" read from the test results.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/dovecot.sh install
+
+results=$(mktemp -d)
+status=0
+dotnet test ImapLib.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?
+
+trx=$(find "$results" -name '*.trx' | head -n 1)
+if [ -z "$trx" ]; then
+    echo "no test results were written"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+# The TRX <Counters> element holds the totals of the run.
+counters=$(grep -o '<Counters [^>]*>' "$trx")
+passed=$(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")
+failed=$(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")
+executed=$(sed -E 's/.* executed="([0-9]+)".*/\1/' <<<"$counters")
+if [ "$executed" = 0 ]; then
+    echo "no test was executed"
+    status=1
+fi
+echo "$passed passed, $failed failed"
+exit "$status"
