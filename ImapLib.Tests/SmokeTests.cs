@@ -12,7 +12,7 @@ public class SmokeTests
             s.Greet();
             var login = s.Expect("LOGIN");
             Assert.That(login.Args, Is.EqualTo("user \"pass word\""));
-            s.Line(login.Tag + " OK logged in");
+            s.Line(login.Tag + " OK [CAPABILITY IMAP4rev1] logged in");
             var select = s.Expect("SELECT");
             s.Line("* 2 EXISTS");
             s.Line("* OK [UIDVALIDITY 42] ok");

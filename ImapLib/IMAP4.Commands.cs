@@ -17,12 +17,11 @@ public partial class IMAP4
 
     private byte[]?[] RawAll(ImapArg?[] args) => Array.ConvertAll(args, Raw);
 
-    /// <summary>Python wraps flags and sort criteria in parentheses unless they already are.</summary>
-    private static string Parenthesised(string list, string what)
-    {
-        if (string.IsNullOrEmpty(list)) throw new ArgumentException($"{what} must not be empty", what);
-        return list[0] == '(' && list[^1] == ')' ? list : $"({list})";
-    }
+    /// <summary>A list argument (flags, status items, sort criteria, limits), parenthesised unless it already is.</summary>
+    private byte[] ListArg(ImapArg arg) => Raw(Wire.List(arg.ToString()))!;
+
+    /// <summary>A charset: an astring, or left out when null.</summary>
+    private byte[]? Charset(string? charset) => charset is null ? null : Mailbox(charset);
 
     private static bool Truthy(ImapItem? item) => item is not null && item.Length > 0;
 
@@ -54,7 +53,7 @@ public partial class IMAP4
     {
         ArgumentNullException.ThrowIfNull(message);
         byte[] box = mailbox is { } m && m.ToString().Length > 0 ? Mailbox(m) : "INBOX"u8.ToArray();
-        byte[]? flagList = string.IsNullOrEmpty(flags) ? null : Raw(Parenthesised(flags, nameof(flags)));
+        byte[]? flagList = string.IsNullOrEmpty(flags) ? null : ListArg(flags);
         byte[]? date = IsFalsy(date_time) ? null : Raw(imaplib.Time2Internaldate(date_time!));
         byte[] literal = Crlf.Normalize(message);
         return _command_complete("APPEND", _command("APPEND", [box, flagList, date], literal));
@@ -86,6 +85,7 @@ public partial class IMAP4
         if (result.typ != "OK")
             throw new error(Encoding.UTF8.GetString(TextOf(result.data[^1])));
         state = "AUTH";
+        _refresh_capabilities();
         return result;
     }
 
@@ -137,7 +137,9 @@ public partial class IMAP4
     /// <summary>Fetches <paramref name="message_parts"/> (e.g. <c>(RFC822)</c>) of <paramref name="message_set"/>;
     /// responses with literals come as (header, literal) pairs.</summary>
     public ImapResult fetch(ImapArg message_set, ImapArg message_parts) =>
-        _untagged_response(_simple_command("FETCH", Raw(message_set), Raw(message_parts)), "FETCH");
+        _untagged_response(_simple_command("FETCH", Raw(message_set), FetchParts(message_parts)), "FETCH");
+
+    private byte[] FetchParts(ImapArg parts) => Raw(Wire.FetchParts(parts.ToString()))!;
 
     /// <summary>Gets the ACL of <paramref name="mailbox"/>; <c>data</c> is the ACL response.</summary>
     public ImapResult getacl(ImapArg mailbox) => _untagged_response(_simple_command("GETACL", Mailbox(mailbox)), "ACL");
@@ -160,15 +162,16 @@ public partial class IMAP4
 
     /// <summary>Lists the mailboxes matching <paramref name="pattern"/> under <paramref name="directory"/>.</summary>
     public ImapResult list(ImapArg? directory = null, ImapArg? pattern = null) =>
-        _untagged_response(_simple_command("LIST", Mailbox(directory ?? "\"\""), Mailbox(pattern ?? "*", listWildcards: true)), "LIST");
+        _untagged_response(_simple_command("LIST", Mailbox(directory ?? ""), Mailbox(pattern ?? "*", listWildcards: true)), "LIST");
 
     /// <summary>Logs in with a plain-text password, which is always sent quoted.</summary>
     /// <exception cref="error">The server refused the login.</exception>
     public ImapResult login(ImapArg user, ImapArg password)
     {
         var result = _command_complete("LOGIN", _command("LOGIN", [Mailbox(user), Wire.Quote(password.Encode(utf8_enabled))], secretArg: 1));
-        if (result.typ != "OK") throw new error(PyRepr.Of(result.data[^1]));
+        if (result.typ != "OK") throw new error(Encoding.UTF8.GetString(TextOf(result.data[^1])));
         state = "AUTH";
+        _refresh_capabilities();
         return result;
     }
 
@@ -189,7 +192,7 @@ public partial class IMAP4
 
     /// <summary>Lists the subscribed mailboxes matching <paramref name="pattern"/>.</summary>
     public ImapResult lsub(ImapArg? directory = null, ImapArg? pattern = null) =>
-        _untagged_response(_simple_command("LSUB", Mailbox(directory ?? "\"\""), Mailbox(pattern ?? "*", listWildcards: true)), "LSUB");
+        _untagged_response(_simple_command("LSUB", Mailbox(directory ?? ""), Mailbox(pattern ?? "*", listWildcards: true)), "LSUB");
 
     /// <summary>Shows the rights the current user has on <paramref name="mailbox"/> (RFC 4314).</summary>
     public ImapResult myrights(ImapArg mailbox) => _untagged_response(_simple_command("MYRIGHTS", Mailbox(mailbox)), "MYRIGHTS");
@@ -220,10 +223,10 @@ public partial class IMAP4
     public ImapResult search(string? charset, params ImapArg?[] criteria)
     {
         byte[]?[] keys = RawAll(criteria);
-        if (string.IsNullOrEmpty(charset))
+        if (charset is null)
             return _untagged_response(_simple_command("SEARCH", keys), "SEARCH");
         if (utf8_enabled) throw new error("Non-None charset not valid in UTF8 mode");
-        return _untagged_response(_simple_command("SEARCH", [Raw("CHARSET"), Raw(charset), .. keys]), "SEARCH");
+        return _untagged_response(_simple_command("SEARCH", [Raw("CHARSET"), Charset(charset), .. keys]), "SEARCH");
     }
 
     /// <summary>Selects <paramref name="mailbox"/> (EXAMINE when <paramref name="readonly"/>); <c>data</c> is the
@@ -246,7 +249,7 @@ public partial class IMAP4
         if (untagged_responses.ContainsKey("READ-ONLY") && !@readonly)
         {
             if (debug >= 1) _dump_ur(untagged_responses);
-            throw new @readonly($"{box} is not writable");
+            throw new @readonly($"{PyRepr.Of(box.ToString())} is not writable");
         }
         return (result.typ, untagged_responses.TryGetValue("EXISTS", out var exists) ? exists : [null]);
     }
@@ -254,30 +257,31 @@ public partial class IMAP4
     /// <summary>Grants <paramref name="what"/> rights on <paramref name="mailbox"/> to <paramref name="who"/> (RFC 4314).</summary>
     public ImapResult setacl(ImapArg mailbox, ImapArg who, ImapArg what) => _simple_command("SETACL", Mailbox(mailbox), Mailbox(who), Mailbox(what));
 
-    /// <summary>Sets annotations (draft ANNOTATEMORE); the arguments are sent as given.</summary>
-    public ImapResult setannotation(params ImapArg?[] args) => _untagged_response(_simple_command("SETANNOTATION", RawAll(args)), "ANNOTATION");
+    /// <summary>Sets annotations of <paramref name="mailbox"/> (draft ANNOTATEMORE); the entries are sent as given.</summary>
+    public ImapResult setannotation(ImapArg mailbox, params ImapArg?[] args) =>
+        _untagged_response(_simple_command("SETANNOTATION", [Mailbox(mailbox), .. RawAll(args)]), "ANNOTATION");
 
     /// <summary>Sets the <paramref name="limits"/> (e.g. <c>(STORAGE 1024)</c>) of quota <paramref name="root"/> (RFC 2087).</summary>
-    public ImapResult setquota(ImapArg root, ImapArg limits) => _untagged_response(_simple_command("SETQUOTA", Mailbox(root), Raw(limits)), "QUOTA");
+    public ImapResult setquota(ImapArg root, ImapArg limits) => _untagged_response(_simple_command("SETQUOTA", Mailbox(root), ListArg(limits)), "QUOTA");
 
     /// <summary>Sorts the selected mailbox (RFC 5256); <paramref name="sort_criteria"/> is parenthesised if needed.</summary>
-    public ImapResult sort(string sort_criteria, string charset, params ImapArg?[] search_criteria) =>
-        _untagged_response(_simple_command("SORT", [Raw(Parenthesised(sort_criteria, nameof(sort_criteria))), Raw(charset), .. RawAll(search_criteria)]), "SORT");
+    public ImapResult sort(string sort_criteria, string? charset, params ImapArg?[] search_criteria) =>
+        _untagged_response(_simple_command("SORT", [ListArg(sort_criteria), Charset(charset), .. RawAll(search_criteria)]), "SORT");
 
     /// <summary>Asks for the status items <paramref name="names"/> (e.g. <c>(MESSAGES UNSEEN)</c>) of <paramref name="mailbox"/>.</summary>
-    public ImapResult status(ImapArg mailbox, ImapArg names) => _untagged_response(_simple_command("STATUS", Mailbox(mailbox), Raw(names)), "STATUS");
+    public ImapResult status(ImapArg mailbox, ImapArg names) => _untagged_response(_simple_command("STATUS", Mailbox(mailbox), ListArg(names)), "STATUS");
 
     /// <summary>Changes flags: <paramref name="command"/> is FLAGS, +FLAGS or -FLAGS (optionally .SILENT);
     /// <paramref name="flags"/> is parenthesised if needed. <c>data</c> is the FETCH responses.</summary>
     public ImapResult store(ImapArg message_set, ImapArg command, string flags) =>
-        _untagged_response(_simple_command("STORE", Raw(message_set), Raw(command), Raw(Parenthesised(flags, nameof(flags)))), "FETCH");
+        _untagged_response(_simple_command("STORE", Raw(message_set), Raw(command), ListArg(flags)), "FETCH");
 
     /// <summary>Subscribes to <paramref name="mailbox"/>.</summary>
     public ImapResult subscribe(ImapArg mailbox) => _simple_command("SUBSCRIBE", Mailbox(mailbox));
 
     /// <summary>Threads the selected mailbox (RFC 5256); <c>data</c> is the THREAD response.</summary>
-    public ImapResult thread(ImapArg threading_algorithm, ImapArg charset, params ImapArg?[] search_criteria) =>
-        _untagged_response(_simple_command("THREAD", [Raw(threading_algorithm), Raw(charset), .. RawAll(search_criteria)]), "THREAD");
+    public ImapResult thread(ImapArg threading_algorithm, string? charset, params ImapArg?[] search_criteria) =>
+        _untagged_response(_simple_command("THREAD", [Raw(threading_algorithm), Charset(charset), .. RawAll(search_criteria)]), "THREAD");
 
     /// <summary>
     /// Runs <paramref name="command"/> (FETCH, SEARCH, STORE, COPY, ...) with UIDs instead of message numbers.
@@ -288,15 +292,37 @@ public partial class IMAP4
     {
         command = command.ToUpperInvariant();
         if (!imaplib.Commands.TryGetValue(command, out var states))
-            throw new error($"Unknown IMAP4 UID command: {command}");
+            throw new error($"Unknown IMAP4 UID command: {PyRepr.Of(command)}");
         if (!states.Contains(state))
             throw new error($"command {command} illegal in state {state}, only allowed in states {string.Join(", ", states)}");
-        byte[]?[] encoded = RawAll(args);
-        // The target of UID COPY and UID MOVE is a mailbox name: quote it like copy() does.
-        if (command is "COPY" or "MOVE" && args.Length == 2 && args[1] is { } target)
-            encoded[1] = Mailbox(target);
-        var result = _simple_command("UID", [Raw(command), .. encoded]);
+        var result = _simple_command("UID", [Raw(command), .. UidArguments(command, args)]);
         return _untagged_response(result, command is "SEARCH" or "SORT" or "THREAD" ? command : "FETCH");
+    }
+
+    /// <summary>The arguments of a UID sub-command, encoded as the plain command encodes them (newer CPython).</summary>
+    private byte[]?[] UidArguments(string command, ImapArg?[] args)
+    {
+        byte[]?[] encoded = RawAll(args);
+        switch (command)
+        {
+            case "COPY" or "MOVE" when args is [_, { } mailbox]:
+                encoded[1] = Mailbox(mailbox);
+                break;
+            case "FETCH" when args is [_, { } parts]:
+                encoded[1] = FetchParts(parts);
+                break;
+            case "STORE" when args is [_, _, { } flags]:
+                encoded[2] = ListArg(flags);
+                break;
+            case "SORT" when args is [{ } criteria, var sortCharset, ..]:
+                encoded[0] = ListArg(criteria);
+                encoded[1] = sortCharset is { } charset ? Mailbox(charset) : null;
+                break;
+            case "THREAD" when args is [_, { } threadCharset, ..]:
+                encoded[1] = Mailbox(threadCharset);
+                break;
+        }
+        return encoded;
     }
 
     /// <summary>Unsubscribes from <paramref name="mailbox"/>.</summary>

@@ -24,9 +24,9 @@ public partial class IMAP4
         else if (untagged_responses.ContainsKey("OK"))
             state = "NONAUTH";
         else
-            throw new error(welcome is null ? "None" : PyRepr.Of(welcome));
+            throw new error("invalid greeting: " + DecodeForMessage(welcome ?? _lastLine));
 
-        _get_capabilities();
+        _refresh_capabilities();
         if (debug >= 3) _mesg($"CAPABILITIES: {TupleRepr(capabilities)}");
         foreach (var version in imaplib.AllowedVersions)
         {
@@ -47,6 +47,16 @@ public partial class IMAP4
         var last = dat[^1]!;
         byte[] text = last.IsPair ? last.Header : last.Bytes;
         capabilities = DecodeForMessage(text).ToUpperInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    /// <summary>Takes the capabilities from an untagged CAPABILITY (the greeting's or a login's response code)
+    /// when the server sent one, and asks with CAPABILITY otherwise.</summary>
+    protected void _refresh_capabilities()
+    {
+        if (untagged_responses.Remove("CAPABILITY", out var announced) && announced.Count > 0)
+            capabilities = DecodeForMessage(TextOf(announced[^1])).ToUpperInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        else
+            _get_capabilities();
     }
 
     // ---- Sending ------------------------------------------------------------------------------------------
@@ -83,13 +93,25 @@ public partial class IMAP4
             Put(" "u8);
             Put(arg, i == secretArg);
         }
+        // After ENABLE UTF8=ACCEPT an APPEND literal is sent in RFC 6855's form: UTF8 (~{n}...).
+        bool utf8Literal = literal is not null && utf8_enabled;
+        byte[] trailer = utf8Literal ? ")\r\n"u8.ToArray() : CRLF;
+        // With LITERAL+ (RFC 7888) the literal follows at once: no round trip waiting for "+".
+        bool nonSynchronizing = literal is not null && UseLiteralPlus && capabilities.Contains("LITERAL+");
         if (literal is not null)
-            Put(Encoding.ASCII.GetBytes($" {{{literal.Length}}}"));
+            Put(Encoding.ASCII.GetBytes($"{(utf8Literal ? " UTF8 (~" : " ")}{{{literal.Length}{(nonSynchronizing ? "+" : "")}}}"));
 
         Trace(new LogEntry("> ", shown.ToArray()));
         Put(CRLF);
         Transmit(line.ToArray());
         if (literal is null && literator is null) return tag;
+        if (nonSynchronizing)
+        {
+            if (debug >= 4) _mesg($"write literal size {literal!.Length}");
+            Transmit(literal!);
+            Transmit(trailer);
+            return tag;
+        }
 
         while (true)
         {
@@ -101,7 +123,7 @@ public partial class IMAP4
             if (literator is not null) literal = literator(continuation_response);
             if (debug >= 4) _mesg($"write literal size {literal!.Length}");
             Transmit(literal!);
-            Transmit(CRLF);
+            Transmit(literator is null ? trailer : CRLF);
             if (literator is null) return tag;
         }
     }
@@ -207,6 +229,8 @@ public partial class IMAP4
     private byte[]? _get_response()
     {
         byte[] resp = _get_line();
+        while (resp.Length == 0)   // stray empty lines carry nothing (newer CPython skips them too)
+            resp = _get_line();
         string typ;
         byte[] dat;
         if (ResponseParser.TryTagged(resp, tagpre, out string tag, out typ, out dat))
@@ -227,11 +251,17 @@ public partial class IMAP4
                 throw new abort($"unexpected response: {PyRepr.Of(resp)}");
             }
             long size;
+            int depth = 0;
             while ((size = ResponseParser.LiteralSize(dat)) >= 0)
             {
                 if (debug >= 4) _mesg($"read literal size {size}");
                 _append_untagged(typ, ImapItem.Pair(dat, ReadLiteral(size)));
+                depth = ResponseParser.ParenDepth(dat, depth);
                 dat = _get_line();   // the rest of the response, which may announce another literal
+                // Inside an open parenthesis an empty line cannot end the response: a literal that ended in
+                // CRLF was followed by the server's own CRLF. Keep reading (as newer CPython does).
+                while (dat.Length == 0 && depth > 0)
+                    dat = _get_line();
             }
             _append_untagged(typ, ImapItem.FromBytes(dat));
         }
@@ -281,9 +311,12 @@ public partial class IMAP4
         if (line.Length < 2 || line[^2] != '\r' || line[^1] != '\n')
             throw new abort($"socket error: unterminated line: {PyRepr.Of(line)}");
         line = line[..^2];
+        _lastLine = line;
         Trace(new LogEntry("< ", line));
         return line;
     }
+
+    private byte[] _lastLine = [];
 
     private void _append_untagged(string typ, ImapItem dat)
     {

@@ -65,11 +65,11 @@ public partial class IMAP4
     /// <inheritdoc cref="setacl"/>
     public ImapResult SETACL(ImapArg mailbox, ImapArg who, ImapArg what) => setacl(mailbox, who, what);
     /// <inheritdoc cref="setannotation"/>
-    public ImapResult SETANNOTATION(params ImapArg?[] args) => setannotation(args);
+    public ImapResult SETANNOTATION(ImapArg mailbox, params ImapArg?[] args) => setannotation(mailbox, args);
     /// <inheritdoc cref="setquota"/>
     public ImapResult SETQUOTA(ImapArg root, ImapArg limits) => setquota(root, limits);
     /// <inheritdoc cref="sort"/>
-    public ImapResult SORT(string sort_criteria, string charset, params ImapArg?[] search_criteria) => sort(sort_criteria, charset, search_criteria);
+    public ImapResult SORT(string sort_criteria, string? charset, params ImapArg?[] search_criteria) => sort(sort_criteria, charset, search_criteria);
     /// <inheritdoc cref="status"/>
     public ImapResult STATUS(ImapArg mailbox, ImapArg names) => status(mailbox, names);
     /// <inheritdoc cref="store"/>
@@ -77,7 +77,7 @@ public partial class IMAP4
     /// <inheritdoc cref="subscribe"/>
     public ImapResult SUBSCRIBE(ImapArg mailbox) => subscribe(mailbox);
     /// <inheritdoc cref="thread"/>
-    public ImapResult THREAD(ImapArg threading_algorithm, ImapArg charset, params ImapArg?[] search_criteria) => thread(threading_algorithm, charset, search_criteria);
+    public ImapResult THREAD(ImapArg threading_algorithm, string? charset, params ImapArg?[] search_criteria) => thread(threading_algorithm, charset, search_criteria);
     /// <inheritdoc cref="uid"/>
     public ImapResult UID(string command, params ImapArg?[] args) => uid(command, args);
     /// <inheritdoc cref="unsubscribe"/>

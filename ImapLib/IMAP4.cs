@@ -83,6 +83,12 @@ public partial class IMAP4 : IDisposable
     /// <summary>The tag prefix of this connection (four letters A–P, chosen at random as Python does).</summary>
     public byte[] tagpre { get; private set; } = [];
 
+    /// <summary>
+    /// Send APPEND literals without waiting for the server's "+" when it offers LITERAL+ (RFC 7888), saving a
+    /// round trip per message. On by default; CPython always waits.
+    /// </summary>
+    public bool UseLiteralPlus { get; set; } = true;
+
     /// <summary>The timeout in seconds for connecting, reading and writing; null waits for ever.</summary>
     public double? timeout { get; private set; }
 

@@ -121,6 +121,26 @@ internal static class ResponseParser
         return true;
     }
 
+    /// <summary>The parenthesis depth after <paramref name="data"/>, starting from <paramref name="depth"/>;
+    /// parentheses inside quoted strings do not count (CPython's <c>_paren_depth</c>).</summary>
+    public static int ParenDepth(ReadOnlySpan<byte> data, int depth)
+    {
+        bool quoted = false;
+        for (int i = 0; i < data.Length; i++)
+        {
+            byte b = data[i];
+            if (quoted)
+            {
+                if (b == '\\') i++;
+                else if (b == '"') quoted = false;
+            }
+            else if (b == '"') quoted = true;
+            else if (b == '(') depth++;
+            else if (b == ')') depth--;
+        }
+        return depth;
+    }
+
     /// <summary>A run of one or more <c>[A-Z-]</c> starting at <paramref name="start"/>.</summary>
     private static bool TypeAt(ReadOnlySpan<byte> span, int start, out int end)
     {

@@ -62,8 +62,8 @@ internal static class Wire
         return quoted.ToArray();
     }
 
-    /// <summary>True when the bytes are exactly one quoted string: opening and closing quote, and inside only
-    /// escaped quotes/backslashes and no other quote or backslash.</summary>
+    /// <summary>True when the bytes are exactly one quoted string: a quote, then characters other than quote and
+    /// backslash or backslash-escaped characters, then a closing quote (CPython's <c>_quoted</c>).</summary>
     public static bool IsQuotedString(ReadOnlySpan<byte> argument)
     {
         if (argument.Length < 2 || argument[0] != '"' || argument[^1] != '"') return false;
@@ -71,20 +71,26 @@ internal static class Wire
         for (int i = 0; i < inside.Length; i++)
         {
             if (inside[i] == '"') return false;
-            if (inside[i] == '\\')
-            {
-                if (i + 1 >= inside.Length || (inside[i + 1] != '"' && inside[i + 1] != '\\')) return false;
-                i++;
-            }
+            if (inside[i] == '\\' && ++i >= inside.Length) return false;
         }
         return true;
     }
+
+    /// <summary>Parenthesises a list argument unless it already is (CPython's <c>_set_quote</c>): flags, status
+    /// items, sort criteria, quota limits.</summary>
+    public static string List(string list) => list.Length > 0 && list[0] == '(' && list[^1] == ')' ? list : $"({list})";
+
+    /// <summary>FETCH items: the macros ALL, FAST and FULL stay bare, anything else is parenthesised
+    /// (CPython's <c>_fetch_parts</c>).</summary>
+    public static string FetchParts(string parts) =>
+        parts.ToUpperInvariant() is "ALL" or "FAST" or "FULL" ? parts : List(parts);
 
     /// <summary>True when every byte is an ASTRING-CHAR (an ATOM-CHAR or ']').</summary>
     private static bool IsAtom(ReadOnlySpan<byte> argument, bool listWildcards)
     {
         foreach (byte b in argument)
         {
+            // CPython's _non_astring_char / _non_list_char: controls, 8-bit, space and ( ) { " \ (and % * outside LIST).
             bool special = b <= 0x20 || b >= 0x7f || b is (byte)'(' or (byte)')' or (byte)'{' or (byte)'"' or (byte)'\\';
             bool wildcard = b is (byte)'%' or (byte)'*';
             if (special || (wildcard && !listWildcards)) return false;

@@ -18,7 +18,7 @@ public static partial class imaplib
     public const int IMAP4_SSL_PORT = 993;
 
     /// <summary>Python's <c>imaplib.__version__</c> of the module this port follows.</summary>
-    public const string __version__ = "2.58";
+    public const string __version__ = "2.60";
 
     /// <summary>The debug level new connections start with (0 to 5, as Python's <c>imaplib.Debug</c>).</summary>
     public static int Debug;
@@ -52,6 +52,7 @@ public static partial class imaplib
         ["GETANNOTATION"] = [AUTH, SELECTED],
         ["GETQUOTA"] = [AUTH, SELECTED],
         ["GETQUOTAROOT"] = [AUTH, SELECTED],
+        ["IDLE"] = [AUTH, SELECTED],
         ["MYRIGHTS"] = [AUTH, SELECTED],
         ["LIST"] = [AUTH, SELECTED],
         ["LOGIN"] = [NONAUTH],
