@@ -9,7 +9,7 @@ internal static class EmbeddedServer
     public static string StdioCommand()
     {
         string script = Path.Combine(FindRepository(), "scripts", "dovecot.sh");
-        Run(script, "start");
+        Run(script, "prepare");
         return Run(script, "stdio-command", "demo").Trim();
     }
 

@@ -320,6 +320,7 @@ public partial class IMAP4
 
     private void _append_untagged(string typ, ImapItem dat)
     {
+        if (CaptureIdleResponse(typ, dat)) return;
         if (debug >= 5)
             _mesg($"untagged_responses[{typ}] {(untagged_responses.TryGetValue(typ, out var had) ? had.Count : 0)} += [\"{PyRepr.Of(dat)}\"]");
         if (untagged_responses.TryGetValue(typ, out var list)) list.Add(dat);

@@ -15,6 +15,7 @@ internal sealed class LineReader
     private readonly byte[] _buffer;
     private int _start;
     private int _end;
+    private Task<int>? _pendingFill;
 
     public LineReader(Stream stream, int bufferSize = 64 * 1024)
     {
@@ -80,15 +81,43 @@ internal sealed class LineReader
             return count;
         }
         // Large reads bypass the buffer: no copy through it for bulk literal data.
-        if (destination.Length >= _buffer.Length)
+        if (destination.Length >= _buffer.Length && _pendingFill is null)
             return _stream.Read(destination);
         return Fill() ? ReadInto(destination) : 0;
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for at least one byte (or end of stream) to be readable. On time-out
+    /// the read stays pending and its bytes are kept for the next read, so a response that is slow to arrive is
+    /// never lost or split; this works over TLS and pipes alike, where a timed-out blocking read would not.
+    /// </summary>
+    public bool WaitForData(TimeSpan timeout)
+    {
+        if (_start < _end) return true;
+        _pendingFill ??= _stream.ReadAsync(_buffer, 0, _buffer.Length);
+        try
+        {
+            return _pendingFill.Wait(timeout);
+        }
+        catch (AggregateException e) when (e.InnerException is not null)
+        {
+            // The failure surfaces from the next read, where the caller handles transport errors.
+            return true;
+        }
     }
 
     private bool Fill()
     {
         _start = 0;
-        _end = _stream.Read(_buffer, 0, _buffer.Length);
+        if (_pendingFill is { } pending)
+        {
+            _pendingFill = null;
+            _end = pending.GetAwaiter().GetResult();
+        }
+        else
+        {
+            _end = _stream.Read(_buffer, 0, _buffer.Length);
+        }
         return _end > 0;
     }
 

@@ -3,6 +3,7 @@
 #
 # Usage:
 #   scripts/dovecot.sh install
+#   scripts/dovecot.sh prepare [DIR]      (config, certificates, users: enough for stdio-command)
 #   scripts/dovecot.sh start [DIR]
 #   scripts/dovecot.sh stop [DIR]
 #   scripts/dovecot.sh adduser [--admin] NAME PASSWORD [DIR]
@@ -20,10 +21,24 @@ MAIL_USER=imaplibmail
 IMAP_PORT="${IMAPLIB_IMAP_PORT:-14300}"
 IMAPS_PORT="${IMAPLIB_IMAPS_PORT:-19930}"
 
+# Each DIR remembers the ports it was prepared with (DIR/ports), so that later calls without the
+# environment variables (env, start) talk about the same server; the variables, when set, win.
+load_ports() {
+    local dir="$1"
+    if [ -f "$dir/ports" ]; then
+        local saved_imap saved_imaps
+        # shellcheck disable=SC1091
+        saved_imap=$(. "$dir/ports"; echo "$IMAP_PORT")
+        saved_imaps=$(. "$dir/ports"; echo "$IMAPS_PORT")
+        IMAP_PORT="${IMAPLIB_IMAP_PORT:-$saved_imap}"
+        IMAPS_PORT="${IMAPLIB_IMAPS_PORT:-$saved_imaps}"
+    fi
+}
+
 die() { echo "dovecot.sh: $*" >&2; exit 1; }
 
 usage() {
-    sed -n '4,10p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '4,11p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -298,15 +313,13 @@ write_user() {
     mv -f "$tmp" "$dir/users/$name"
 }
 
-cmd_start() {
-    local dir pid
+# Everything but the daemon: packages, folders, certificates, config, the demo user. Enough for the
+# preauthenticated stdio command, which needs no listening server.
+cmd_prepare() {
+    local dir
     dir=$(abs_dir "${1:-}")
     cmd_install
-    if pid=$(master_pid "$dir"); then
-        wait_greeting || die "dovecot (pid $pid) from $dir is running but port $IMAP_PORT does not greet"
-        echo "dovecot already running (pid $pid), $dir"
-        return 0
-    fi
+    load_ports "$dir"
     mkdir -p "$dir" "$dir/base" "$dir/state" "$dir/users" "$dir/home"
     # The mail uid must traverse DIR and own the homes; the auth process (dovecot user) reads users/.
     chmod 755 "$dir" "$dir/users"
@@ -318,6 +331,19 @@ cmd_start() {
     gen_certs "$dir"
     write_config "$dir"
     [ -e "$dir/users/demo" ] || write_user demo demo 0 "$dir"
+    printf 'IMAP_PORT=%q\nIMAPS_PORT=%q\n' "$IMAP_PORT" "$IMAPS_PORT" >"$dir/ports"
+}
+
+cmd_start() {
+    local dir pid
+    dir=$(abs_dir "${1:-}")
+    load_ports "$dir"
+    if pid=$(master_pid "$dir"); then
+        wait_greeting || die "dovecot (pid $pid) from $dir is running but port $IMAP_PORT does not greet"
+        echo "dovecot already running (pid $pid), $dir"
+        return 0
+    fi
+    cmd_prepare "$dir"
     rm -f "$dir/base/master.pid"
     if ! "$DOVECOT_BIN" -c "$dir/dovecot.conf"; then
         tail -n 20 "$dir/dovecot.log" >&2 2>/dev/null || true
@@ -378,6 +404,7 @@ cmd_stdio_command() {
 cmd_env() {
     local dir
     dir=$(abs_dir "${1:-}")
+    load_ports "$dir"
     printf 'export IMAPLIB_IMAP_HOST=127.0.0.1\n'
     printf 'export IMAPLIB_IMAP_PORT=%q\n' "$IMAP_PORT"
     printf 'export IMAPLIB_IMAPS_PORT=%q\n' "$IMAPS_PORT"
@@ -392,6 +419,7 @@ sub="${1:-}"
 [ $# -gt 0 ] && shift
 case "$sub" in
     install) cmd_install ;;
+    prepare) cmd_prepare "$@" ;;
     start) cmd_start "$@" ;;
     stop) cmd_stop "$@" ;;
     adduser) cmd_adduser "$@" ;;

@@ -27,11 +27,13 @@ public sealed class Dovecot
             Repo.Run("scripts/dovecot.sh", "stop", Server.Dir);
     }
 
-    /// <summary>A new account with <paramref name="password"/> and an empty mailbox store.</summary>
-    public static Account NewAccount(string password = "secret")
+    /// <summary>A new account with <paramref name="password"/> and an empty mailbox store. An
+    /// <paramref name="admin"/> account (userdb <c>admin=yes</c>) may SETQUOTA.</summary>
+    public static Account NewAccount(string password = "secret", bool admin = false)
     {
         string name = $"u{Environment.ProcessId}x{Interlocked.Increment(ref _users)}x{Guid.NewGuid().ToString("N")[..6]}";
-        Repo.Run("scripts/dovecot.sh", "adduser", name, password, Server.Dir);
+        if (admin) Repo.Run("scripts/dovecot.sh", "adduser", "--admin", name, password, Server.Dir);
+        else Repo.Run("scripts/dovecot.sh", "adduser", name, password, Server.Dir);
         return new Account(name, password);
     }
 
@@ -87,6 +89,9 @@ public static class Repo
     public static string Run(string script, params string[] args)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Root };
+        // The test server has ports of its own, so it never collides with the demo's or the benchmark's.
+        start.Environment["IMAPLIB_IMAP_PORT"] = Environment.GetEnvironmentVariable("IMAPLIB_TEST_IMAP_PORT") ?? "14310";
+        start.Environment["IMAPLIB_IMAPS_PORT"] = Environment.GetEnvironmentVariable("IMAPLIB_TEST_IMAPS_PORT") ?? "19931";
         start.ArgumentList.Add(Path.Combine(Root, script));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;

@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using ImapLib.Tests.Support;
+
+namespace ImapLib.Tests;
+
+/// <summary>IDLE (RFC 2177) as Python 3.14 has it: the Idler context, iteration, bursts, DONE on leaving.</summary>
+public class IdleTests
+{
+    private static readonly byte[] Message = "From: a@example.org\r\nSubject: pushed\r\n\r\nhello\r\n"u8.ToArray();
+
+    [Test]
+    public void Idling_connection_sees_a_message_appended_by_another_connection()
+    {
+        var account = Dovecot.NewAccount();
+        using var M = account.Connect();
+        M.select("INBOX");
+        using var other = account.Connect();
+
+        var received = new List<(string typ, List<ImapItem?> data)>();
+        using (var idler = M.idle(duration: 10))
+        {
+            Assert.That(M.state, Is.EqualTo("IDLING"));
+            Assert.Throws<IMAP4.error>(() => M.noop(), "commands are illegal while idling");
+            var appender = Task.Run(() => { Thread.Sleep(300); other.append("INBOX", null, null, Message); });
+            foreach (var response in idler)
+            {
+                received.Add(response);
+                if (response.typ == "EXISTS") break;
+            }
+            appender.Wait();
+        }
+        Assert.That(M.state, Is.EqualTo("SELECTED"));
+        Assert.That(received.Select(r => r.typ), Does.Contain("EXISTS"));
+        Assert.That(received.First(r => r.typ == "EXISTS").data[0]!.decode(), Is.EqualTo("1"));
+        // The connection is usable again after DONE.
+        Assert.That(M.fetch("1", "(BODY.PEEK[])").data[0]![1]!.Bytes, Is.EqualTo(Message));
+    }
+
+    [Test]
+    public void Duration_ends_iteration_and_unread_responses_are_filed_as_untagged()
+    {
+        var account = Dovecot.NewAccount();
+        using var M = account.Connect();
+        M.select("INBOX");
+        using var other = account.Connect();
+        var clock = Stopwatch.StartNew();
+        using (var idler = M.idle(duration: 1.0))
+        {
+            other.append("INBOX", null, null, Message);
+            Thread.Sleep(1500);   // time for Dovecot to push the change (the machine may be busy)
+            // Leave without reading: what arrived goes to untagged_responses.
+        }
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(6)));
+        Assert.That(M.response("EXISTS").data[^1]!.decode(), Is.EqualTo("1"));
+
+        clock.Restart();
+        int count;
+        using (var idler = M.idle(duration: 0.5))
+            count = idler.Count();
+        Assert.That(count, Is.Zero);
+        Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.45)).And.LessThan(TimeSpan.FromSeconds(5)));
+    }
+
+    [Test]
+    public void Burst_collects_responses_that_arrive_together()
+    {
+        var account = Dovecot.NewAccount();
+        using var M = account.Connect();
+        M.select("INBOX");
+        using var other = account.Connect();
+        using var idler = M.idle(duration: 10);
+        for (int i = 0; i < 3; i++) other.append("INBOX", null, null, Message);
+        Thread.Sleep(500);
+        var batch = idler.burst().ToList();
+        Assert.That(batch, Is.Not.Empty);
+        Assert.That(batch.Where(r => r.typ == "EXISTS").Select(r => r.data[0]!.decode()).Last(), Is.EqualTo("3"));
+    }
+
+    [Test]
+    public void Server_without_IDLE_is_refused_before_anything_is_sent()
+    {
+        using var server = new FakeServer(s =>
+        {
+            s.Greet("IMAP4rev1");
+            s.Bye();
+        });
+        using var M = new IMAP4("127.0.0.1", server.Port);
+        var e = Assert.Throws<IMAP4.error>(() => M.idle());
+        Assert.That(e!.Message, Is.EqualTo("Server does not support IMAP4 IDLE"));
+        M.logout();
+        server.Join();
+        Assert.That(server.ReceivedText, Does.Not.Contain("IDLE"));
+    }
+
+    [Test]
+    public void IDLE_refused_with_NO_raises_and_leaves_the_state_alone()
+    {
+        using var server = new FakeServer(s =>
+        {
+            s.Greet("IMAP4rev1 IDLE", "* PREAUTH ready");
+            var idle = s.Expect("IDLE");
+            s.Line(idle.Tag + " NO not now");
+            s.Bye();
+        });
+        using var M = new IMAP4("127.0.0.1", server.Port);
+        var e = Assert.Throws<IMAP4.error>(() => M.idle());
+        Assert.That(e!.Message, Is.EqualTo("idle denied: [b'not now']"));
+        Assert.That(M.state, Is.EqualTo("AUTH"));
+        M.logout();
+        server.Join();
+    }
+
+    [Test]
+    public void A_line_split_across_delayed_packets_arrives_whole_and_DONE_is_sent()
+    {
+        using var server = new FakeServer(s =>
+        {
+            s.Greet("IMAP4rev1 IDLE", "* PREAUTH ready");
+            var idle = s.Expect("IDLE");
+            s.Line("* 7 EXPUNGE");            // before the continuation: must be yielded first
+            s.Line("+ idling");
+            s.Send("* 4 EXI");
+            Thread.Sleep(400);                // longer than the burst interval below
+            s.Send("STS\r\n* 1 FETCH (BODY[] {5}\r\n");
+            Thread.Sleep(200);
+            s.Send("hello)\r\n");
+            Assert.That(s.ReadLine(), Is.EqualTo("DONE"));
+            s.Line(idle.Tag + " OK IDLE done");
+            s.Bye();
+        });
+        using var M = new IMAP4("127.0.0.1", server.Port);
+        var seen = new List<(string typ, List<ImapItem?> data)>();
+        using (var idler = M.idle(duration: 5))
+        {
+            foreach (var response in idler)
+            {
+                seen.Add(response);
+                if (response.typ == "FETCH") break;
+            }
+        }
+        Assert.That(seen.Select(r => r.typ), Is.EqualTo(new[] { "EXPUNGE", "EXISTS", "FETCH" }));
+        Assert.That(seen[1].data[0]!.decode(), Is.EqualTo("4"));
+        Assert.That(seen[2].data[0] is (byte[] header, byte[] body) && header.decode() == "1 (BODY[] {5}" && body.decode() == "hello");
+        Assert.That(seen[2].data[1]!.decode(), Is.EqualTo(")"));
+        Assert.That(M.state, Is.EqualTo("AUTH"));
+        M.logout();
+        server.Join();
+    }
+}

@@ -1,0 +1,175 @@
+namespace ImapLib;
+
+public partial class IMAP4
+{
+    /// <summary>Responses captured while idling, in arrival order: (type, data) with a literal's parts together.</summary>
+    private readonly List<ImapResult> _idle_responses = [];
+    private bool _idle_capture;
+
+    /// <summary>
+    /// Starts IDLE (RFC 2177) and returns the <see cref="Idler"/> that yields the server's responses as they arrive.
+    /// Use it in a <c>using</c> block, as Python's <c>with M.idle() as idler:</c>; leaving the block sends DONE.
+    /// </summary>
+    /// <param name="duration">Seconds after which iteration ends; null iterates until the server ends IDLE.</param>
+    /// <exception cref="error">The server does not announce IDLE, or refuses it.</exception>
+    public Idler idle(double? duration = null) => new(this, duration);
+
+    /// <summary>Waits up to <paramref name="timeout"/> seconds for the server to start sending; false on time-out.
+    /// Null waits for ever.</summary>
+    private bool WaitForResponse(double? timeout)
+    {
+        if (timeout is null) return true;
+        if (timeout <= 0) return false;
+        var reader = _reader ?? throw new error("a timed wait requires the built-in transport (a socket or a stream)");
+        return reader.WaitForData(TimeSpan.FromSeconds(timeout.Value));
+    }
+
+    /// <summary>Files untagged data into the IDLE queue while idling: a new response starts a new entry, the lines
+    /// that follow a literal join the entry of the response they belong to.</summary>
+    private bool CaptureIdleResponse(string typ, ImapItem dat)
+    {
+        if (!_idle_capture) return false;
+        if (_idle_responses.Count == 0 || !_idle_responses[^1].data[^1]!.IsPair)
+            _idle_responses.Add((typ, [dat]));
+        else
+            _idle_responses[^1].data.Add(dat);
+        if (debug >= 5) _mesg($"idle: queue untagged {typ} {PyRepr.Of(dat)}");
+        return true;
+    }
+
+    /// <summary>
+    /// An IDLE session, Python 3.14's <c>Idler</c>: enumerate it to receive each untagged response as
+    /// <c>(typ, data)</c> while the server pushes them; <see cref="burst"/> collects one burst. Disposing it sends
+    /// DONE, files responses not yet read into <see cref="untagged_responses"/>, and restores the state.
+    /// </summary>
+    public sealed class Idler : IDisposable, IEnumerable<ImapResult>
+    {
+        private readonly IMAP4 _imap;
+        private readonly double? _duration;
+        private readonly string _tag;
+        private readonly string _savedState;
+        private readonly DateTime? _deadline;
+        private bool _done;
+
+        internal Idler(IMAP4 imap, double? duration)
+        {
+            if (!imap.capabilities.Contains("IDLE"))
+                throw new error("Server does not support IMAP4 IDLE");
+            if (duration is not null && imap._reader is null)
+                throw new error("duration requires a socket connection");
+            _imap = imap;
+            _duration = duration;
+            if (imap.debug >= 4) imap._mesg($"idle start duration={(duration is null ? "None" : duration)}");
+            imap._idle_capture = true;
+            try
+            {
+                _tag = imap._command("IDLE", []);
+                // Responses that come before the continuation are queued; a tagged reply instead of "+" ends it.
+                byte[]? resp;
+                while ((resp = imap._get_response()) is not null)
+                {
+                    if (imap.tagged_commands[_tag] is { } result)
+                    {
+                        imap.tagged_commands.Remove(_tag);
+                        if (result.typ == "NO") throw new error($"idle denied: {PyRepr.Of(result.data)}");
+                        throw new abort($"unexpected status response: {PyRepr.Of(resp)}");
+                    }
+                }
+                if (imap.debug >= 4) imap._mesg($"idle continuation prompt: {(imap.continuation_response is { } p ? PyRepr.Of(p) : "None")}");
+            }
+            catch
+            {
+                imap._idle_capture = false;
+                throw;
+            }
+            if (duration is not null) _deadline = DateTime.UtcNow.AddSeconds(duration.Value);
+            _savedState = imap.state;
+            imap.state = "IDLING";
+        }
+
+        /// <summary>Yields each response as it arrives until <c>duration</c> runs out (or for ever without one).</summary>
+        public IEnumerator<ImapResult> GetEnumerator()
+        {
+            while (true)
+            {
+                double? timeout = _deadline is { } deadline ? (deadline - DateTime.UtcNow).TotalSeconds : null;
+                var response = Pop(timeout);
+                if (response is null)
+                {
+                    if (_imap.debug >= 4) _imap._mesg("idle iterator exhausted");
+                    yield break;
+                }
+                yield return response.Value;
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        /// <summary>
+        /// Yields one burst: the next response (waiting as the iterator does), then every further response that
+        /// follows within <paramref name="interval"/> seconds of the previous one.
+        /// </summary>
+        public IEnumerable<ImapResult> burst(double interval = 0.1)
+        {
+            using (var first = GetEnumerator())
+            {
+                if (!first.MoveNext()) yield break;
+                yield return first.Current;
+            }
+            while (Pop(interval) is { } response)
+                yield return response;
+        }
+
+        /// <summary>The next queued or arriving response, or null when none comes within <paramref name="timeout"/>
+        /// seconds (null waits for ever) or the server ended IDLE by itself.</summary>
+        private ImapResult? Pop(double? timeout)
+        {
+            var imap = _imap;
+            if (imap.state != "IDLING") throw new error("_pop() only works during IDLE");
+            while (imap._idle_responses.Count == 0)
+            {
+                if (imap.tagged_commands.TryGetValue(_tag, out var ended) && ended is not null)
+                    return null;   // the server ended IDLE itself; nothing more will come
+                if (!imap.WaitForResponse(timeout))
+                {
+                    if (imap.debug >= 4) imap._mesg($"idle _pop({timeout}) done");
+                    return null;
+                }
+                imap._get_response();
+            }
+            var next = imap._idle_responses[0];
+            imap._idle_responses.RemoveAt(0);
+            if (imap.debug >= 4) imap._mesg($"idle _pop({(timeout is null ? "None" : timeout)}) read {next.typ}");
+            return next;
+        }
+
+        /// <summary>Ends IDLE: sends DONE and collects the tagged reply. Unread responses are filed into
+        /// <see cref="untagged_responses"/>. A broken connection is not reported here; the next command reports it.</summary>
+        public void Dispose()
+        {
+            if (_done) return;
+            _done = true;
+            var imap = _imap;
+            if (imap.debug >= 4) imap._mesg("idle done");
+            imap.state = _savedState;
+            imap._idle_capture = false;
+            if (imap.debug >= 4 && imap._idle_responses.Count > 0)
+                imap._mesg($"idle quit with {imap._idle_responses.Count} leftover responses");
+            foreach (var (typ, data) in imap._idle_responses)
+            {
+                foreach (var datum in data) imap._append_untagged(typ, datum!);
+            }
+            imap._idle_responses.Clear();
+            try
+            {
+                // If the server already ended IDLE (its tagged reply is in), DONE would be a stray command.
+                if (imap.tagged_commands[_tag] is null) imap.Transmit("DONE\r\n"u8.ToArray());
+                var (status, data) = imap._command_complete("IDLE", _tag);
+                if (imap.debug >= 4) imap._mesg($"idle status: {status} {PyRepr.Of(data)}");
+            }
+            catch (abort)
+            {
+            }
+        }
+    }
+}
