@@ -122,7 +122,7 @@ public static partial class imaplib
     {
         const string ap = "ABCDEFGHIJKLMNOP";
         var digits = new StringBuilder();
-        ulong value = (ulong)Math.Abs(num);
+        ulong value = num < 0 ? 0UL - (ulong)num : (ulong)num;   // |long.MinValue| does not fit a long
         while (value != 0)
         {
             digits.Insert(0, ap[(int)(value % 16)]);
@@ -140,6 +140,15 @@ public static partial class imaplib
         return Encoding.Latin1.GetBytes(match.Groups["flags"].Value).split().ToArray();
     }
 
+    /// <summary>Python's <c>datetime.fromtimestamp(t, utc).astimezone()</c>: the local time of <paramref name="seconds"/>,
+    /// rounded to the microsecond half to even, as Python rounds.</summary>
+    private static DateTimeOffset FromTimestamp(decimal seconds)
+    {
+        decimal whole = decimal.Floor(seconds);
+        long micros = (long)decimal.Round((seconds - whole) * 1_000_000m, MidpointRounding.ToEven);
+        return DateTimeOffset.FromUnixTimeSeconds((long)whole).AddTicks(micros * 10).ToLocalTime();
+    }
+
     /// <summary>
     /// Formats a date for APPEND as <c>"DD-Mmm-YYYY HH:MM:SS +HHMM"</c>, quotes included. Accepts seconds since
     /// the epoch (any number; shown in local time), a <see cref="DateTimeOffset"/>, a <see cref="DateTime"/> whose
@@ -151,7 +160,7 @@ public static partial class imaplib
         DateTimeOffset moment = date_time switch
         {
             int or long or double or float or decimal or short or uint or ulong =>
-                DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Floor(Convert.ToDouble(date_time, CultureInfo.InvariantCulture) * 1000)).ToLocalTime(),
+                FromTimestamp(Convert.ToDecimal(date_time, CultureInfo.InvariantCulture)),
             DateTimeOffset offset => offset,
             DateTime { Kind: DateTimeKind.Unspecified } => throw new ArgumentException("date_time must be aware", nameof(date_time)),
             DateTime time => new DateTimeOffset(time),

@@ -36,6 +36,35 @@ public static class Fake
         }
     }
 
+    /// <summary>
+    /// Reads the next command and checks its name, answering any CAPABILITY command met on the way with
+    /// <paramref name="capabilities"/> (as CPython's test server does: a client may re-read capabilities, e.g.
+    /// after authenticating). A test that must see no CAPABILITY uses <see cref="FakeSession.Expect"/>.
+    /// </summary>
+    public static Command Next(this FakeSession session, string name, string capabilities = "IMAP4rev1")
+    {
+        while (true)
+        {
+            var command = session.ReadCommand();
+            if (command.Name == "CAPABILITY" && name != "CAPABILITY")
+            {
+                session.Line("* CAPABILITY " + capabilities);
+                session.Line(command.Tag + " OK CAPABILITY completed");
+                continue;
+            }
+            if (command.Name != name) throw new InvalidOperationException($"expected {name}, got {command.Line}");
+            return command;
+        }
+    }
+
+    /// <summary>Answers LOGOUT the usual way (BYE, then OK), tolerating a CAPABILITY before it.</summary>
+    public static void Logout(this FakeSession session, string capabilities = "IMAP4rev1")
+    {
+        var command = session.Next("LOGOUT", capabilities);
+        session.Line("* BYE bye");
+        session.Line(command.Tag + " OK LOGOUT completed");
+    }
+
     /// <summary>Base64 of the UTF-8 bytes of <paramref name="text"/>.</summary>
     public static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
