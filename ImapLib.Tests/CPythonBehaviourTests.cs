@@ -371,7 +371,7 @@ public class CPythonBehaviourTests
             s.Logout(caps);
         });
         using var M = Fake.Connect(server);
-        Assert.Throws<ArgumentException>(() => M.create("Entwürfe"));   // ASCII until enabled (state is NONAUTH, but encoding fails first)
+        Assert.Throws<IMAP4.error>(() => M.create("Entwürfe"));   // illegal in NONAUTH: nothing is sent
         var (typ, _) = M.authenticate("myauth", (Func<byte[], byte[]?>)(_ => Fake.Bytes("fake")));
         Assert.That(typ, Is.EqualTo("OK"));
         Assert.That(M.state, Is.EqualTo("AUTH"));

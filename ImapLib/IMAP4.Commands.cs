@@ -3,26 +3,10 @@ using System.Text;
 
 namespace ImapLib;
 
-// The public IMAP commands. Each one states which arguments are mailbox-like (astring-quoted when needed),
-// which are sent as given (checked for NUL/CR/LF), and which untagged response is its result.
+// The public IMAP commands. Each states how its arguments are written (see IMAP4.Arguments.cs) and which
+// untagged response is its result; the engine does the rest.
 public partial class IMAP4
 {
-    // ---- Argument encoding -------------------------------------------------------------------------------
-
-    /// <summary>An argument sent as given (message sets, criteria, parenthesised lists), after the CR/LF check.</summary>
-    private byte[]? Raw(ImapArg? arg) => arg is { } a ? Wire.Checked(a.Encode(utf8_enabled)) : null;
-
-    /// <summary>A mailbox-like argument: sent as an atom or quoted string as needed.</summary>
-    private byte[] Mailbox(ImapArg arg, bool listWildcards = false) => Wire.Astring(arg.Encode(utf8_enabled), listWildcards);
-
-    private byte[]?[] RawAll(ImapArg?[] args) => Array.ConvertAll(args, Raw);
-
-    /// <summary>A list argument (flags, status items, sort criteria, limits), parenthesised unless it already is.</summary>
-    private byte[] ListArg(ImapArg arg) => Raw(Wire.List(arg.ToString()))!;
-
-    /// <summary>A charset: an astring, or left out when null.</summary>
-    private byte[]? Charset(string? charset) => charset is null ? null : Mailbox(charset);
-
     private static bool Truthy(ImapItem? item) => item is not null && item.Length > 0;
 
     // ---- Utility methods ---------------------------------------------------------------------------------
@@ -49,13 +33,15 @@ public partial class IMAP4
     /// <param name="flags">Flags such as <c>(\Seen)</c>, parenthesised if not already; null for none.</param>
     /// <param name="date_time">The internal date: anything <see cref="imaplib.Time2Internaldate"/> takes; null for now.</param>
     /// <param name="message">The message bytes.</param>
-    public ImapResult append(ImapArg? mailbox, string? flags, object? date_time, byte[] message)
+    /// <param name="translate_line_endings">Normalise line endings to CRLF (the default); false sends the
+    /// message exactly as given, which must then already use CRLF.</param>
+    public ImapResult append(ImapArg? mailbox, ImapArg? flags, object? date_time, byte[] message, bool translate_line_endings = true)
     {
         ArgumentNullException.ThrowIfNull(message);
         byte[] box = mailbox is { } m && m.ToString().Length > 0 ? Mailbox(m) : "INBOX"u8.ToArray();
-        byte[]? flagList = string.IsNullOrEmpty(flags) ? null : ListArg(flags);
+        byte[]? flagList = flags is { } f && f.ToString().Length > 0 ? ListArg(f) : null;
         byte[]? date = IsFalsy(date_time) ? null : Raw(imaplib.Time2Internaldate(date_time!));
-        byte[] literal = Crlf.Normalize(message);
+        byte[] literal = translate_line_endings ? Crlf.Normalize(message) : message;
         return _command_complete("APPEND", _command("APPEND", [box, flagList, date], literal));
     }
 
@@ -110,7 +96,11 @@ public partial class IMAP4
     }
 
     /// <summary>Copies the messages of <paramref name="message_set"/> to <paramref name="new_mailbox"/>.</summary>
-    public ImapResult copy(ImapArg message_set, ImapArg new_mailbox) => _simple_command("COPY", Raw(message_set), Mailbox(new_mailbox));
+    /// <param name="message_set">Message numbers (UIDs with <paramref name="uid"/>): text, numbers, ranges or a sequence.</param>
+    /// <param name="new_mailbox">The target mailbox.</param>
+    /// <param name="uid">Send UID COPY (newest CPython's keyword).</param>
+    public ImapResult copy(ImapArg message_set, ImapArg new_mailbox, bool uid = false) =>
+        Run("COPY", uid, SequenceSet(message_set), Mailbox(new_mailbox));
 
     /// <summary>Creates <paramref name="mailbox"/>.</summary>
     public ImapResult create(ImapArg mailbox) => _simple_command("CREATE", Mailbox(mailbox));
@@ -119,7 +109,7 @@ public partial class IMAP4
     public ImapResult delete(ImapArg mailbox) => _simple_command("DELETE", Mailbox(mailbox));
 
     /// <summary>Removes the ACL entry of <paramref name="who"/> on <paramref name="mailbox"/> (RFC 4314).</summary>
-    public ImapResult deleteacl(ImapArg mailbox, ImapArg who) => _simple_command("DELETEACL", Mailbox(mailbox), Mailbox(who));
+    public ImapResult deleteacl(ImapArg mailbox, ImapArg who) => _simple_command("DELETEACL", Mailbox(mailbox), Astring(who));
 
     /// <summary>Enables an extension (RFC 5161). Enabling UTF8=ACCEPT switches arguments to UTF-8.</summary>
     /// <exception cref="error">The server does not announce ENABLE.</exception>
@@ -131,15 +121,28 @@ public partial class IMAP4
         return result;
     }
 
-    /// <summary>Removes the messages flagged \Deleted; <c>data</c> lists the EXPUNGE responses in order.</summary>
-    public ImapResult expunge() => _untagged_response(_simple_command("EXPUNGE"), "EXPUNGE");
+    /// <summary>Removes the messages flagged \Deleted; <c>data</c> lists the EXPUNGE responses in order. With
+    /// <paramref name="uid"/>, only those of <paramref name="message_set"/> (UID EXPUNGE, RFC 4315).</summary>
+    /// <exception cref="error">A message set without <paramref name="uid"/>, or <paramref name="uid"/> without one.</exception>
+    public ImapResult expunge(ImapArg? message_set = null, bool uid = false)
+    {
+        if (message_set is not null && !uid) throw new error("expunge() takes a message set only with uid=True (UID EXPUNGE)");
+        if (message_set is null && uid) throw new error("UID EXPUNGE requires a message set");
+        return _untagged_response(Run("EXPUNGE", uid, message_set is { } set ? SequenceSet(set) : null), "EXPUNGE");
+    }
 
     /// <summary>Fetches <paramref name="message_parts"/> (e.g. <c>(RFC822)</c>) of <paramref name="message_set"/>;
     /// responses with literals come as (header, literal) pairs.</summary>
-    public ImapResult fetch(ImapArg message_set, ImapArg message_parts) =>
-        _untagged_response(_simple_command("FETCH", Raw(message_set), FetchParts(message_parts)), "FETCH");
+    /// <param name="message_set">Message numbers (UIDs with <paramref name="uid"/>): text, numbers, ranges or a sequence.</param>
+    /// <param name="message_parts">The data items: text (parenthesised unless a macro) or a sequence of item names.</param>
+    /// <param name="uid">Send UID FETCH (newest CPython's keyword).</param>
+    public ImapResult fetch(ImapArg message_set, ImapArg message_parts, bool uid = false) =>
+        _untagged_response(Run("FETCH", uid, SequenceSet(message_set), FetchParts(message_parts)), "FETCH");
 
-    private byte[] FetchParts(ImapArg parts) => Raw(Wire.FetchParts(parts.ToString()))!;
+    /// <summary><see cref="fetch(ImapArg, ImapArg, bool)"/> with newest CPython's <c>params</c>: each <c>?</c> in
+    /// <paramref name="message_parts"/> is replaced by the next parameter, quoted as needed.</summary>
+    public ImapResult fetch(ImapArg message_set, string message_parts, object?[] @params, bool uid = false) =>
+        fetch(message_set, Substitute(message_parts, @params), uid);
 
     /// <summary>Gets the ACL of <paramref name="mailbox"/>; <c>data</c> is the ACL response.</summary>
     public ImapResult getacl(ImapArg mailbox) => _untagged_response(_simple_command("GETACL", Mailbox(mailbox)), "ACL");
@@ -149,7 +152,7 @@ public partial class IMAP4
         _untagged_response(_simple_command("GETANNOTATION", Mailbox(mailbox), Raw(entry), Raw(attribute)), "ANNOTATION");
 
     /// <summary>Gets the usage and limits of quota <paramref name="root"/> (RFC 2087).</summary>
-    public ImapResult getquota(ImapArg root) => _untagged_response(_simple_command("GETQUOTA", Mailbox(root)), "QUOTA");
+    public ImapResult getquota(ImapArg root) => _untagged_response(_simple_command("GETQUOTA", Astring(root)), "QUOTA");
 
     /// <summary>Gets the quota roots of <paramref name="mailbox"/>: <c>data</c> is <c>[[QUOTAROOT...], [QUOTA...]]</c>.</summary>
     public ImapResult getquotaroot(ImapArg mailbox)
@@ -168,11 +171,40 @@ public partial class IMAP4
     /// <exception cref="error">The server refused the login.</exception>
     public ImapResult login(ImapArg user, ImapArg password)
     {
-        var result = _command_complete("LOGIN", _command("LOGIN", [Mailbox(user), Wire.Quote(password.Encode(utf8_enabled))], secretArg: 1));
+        var result = _command_complete("LOGIN", _command("LOGIN", [Astring(user), Wire.Quote(password.Encode(utf8_enabled))], secretArg: 1));
         if (result.typ != "OK") throw new error(Encoding.UTF8.GetString(TextOf(result.data[^1])));
         state = "AUTH";
         _refresh_capabilities();
         return result;
+    }
+
+    /// <summary>
+    /// Logs in with AUTHENTICATE PLAIN (RFC 4616), as newest CPython's <c>login_plain</c>: user and password are
+    /// sent as UTF-8, so any password works except one holding NUL. Use it over TLS: PLAIN is not encrypted.
+    /// </summary>
+    /// <exception cref="ArgumentException">The user or password holds a NUL character.</exception>
+    public ImapResult login_plain(ImapArg user, ImapArg password)
+    {
+        byte[] name = user.Encode(utf8: true), secret = password.Encode(utf8: true);
+        if (name.Contains((byte)0) || secret.Contains((byte)0)) throw new ArgumentException("NUL is not allowed in login_plain() user or password");
+        return authenticate("PLAIN", _ => [0, .. name, 0, .. secret]);
+    }
+
+    /// <summary>Moves messages to <paramref name="new_mailbox"/> (RFC 6851).</summary>
+    /// <param name="message_set">Message numbers (UIDs with <paramref name="uid"/>): text, numbers, ranges or a sequence.</param>
+    /// <param name="new_mailbox">The target mailbox.</param>
+    /// <param name="uid">Send UID MOVE.</param>
+    public ImapResult move(ImapArg message_set, ImapArg new_mailbox, bool uid = false) =>
+        Run("MOVE", uid, SequenceSet(message_set), Mailbox(new_mailbox));
+
+    /// <summary>Exchanges identification with the server (RFC 2971): <paramref name="fields"/> are sent as quoted
+    /// strings (a null value as NIL), no fields as NIL. <c>data</c> is the server's ID response.</summary>
+    public ImapResult id(IEnumerable<KeyValuePair<string, string?>>? fields = null)
+    {
+        string Quoted(string text) => Encoding.UTF8.GetString(Wire.Quote(Wire.Encode(text, utf8_enabled)));
+        string list = fields is null ? "NIL"
+            : "(" + string.Join(" ", fields.Select(f => Quoted(f.Key) + " " + (f.Value is null ? "NIL" : Quoted(f.Value)))) + ")";
+        return _untagged_response(_simple_command("ID", Raw(list)), "ID");
     }
 
     /// <summary>Logs in with AUTHENTICATE CRAM-MD5 (RFC 2195): the password never crosses the wire.</summary>
@@ -212,7 +244,7 @@ public partial class IMAP4
         _untagged_response(_simple_command("PARTIAL", Raw(message_num), Raw(message_part), Raw(start), Raw(length)), "FETCH");
 
     /// <summary>Lets an administrator act as <paramref name="user"/>.</summary>
-    public ImapResult proxyauth(ImapArg user) => _simple_command("PROXYAUTH", Mailbox(user));
+    public ImapResult proxyauth(ImapArg user) => _simple_command("PROXYAUTH", Astring(user));
 
     /// <summary>Renames <paramref name="oldmailbox"/> to <paramref name="newmailbox"/>.</summary>
     public ImapResult rename(ImapArg oldmailbox, ImapArg newmailbox) => _simple_command("RENAME", Mailbox(oldmailbox), Mailbox(newmailbox));
@@ -220,14 +252,22 @@ public partial class IMAP4
     /// <summary>Searches the selected mailbox; <c>data[0]</c> is the space-separated message numbers.</summary>
     /// <param name="charset">The CHARSET of the criteria, or null (must be null once UTF-8 is enabled).</param>
     /// <param name="criteria">The search keys, each sent as given.</param>
-    public ImapResult search(string? charset, params ImapArg?[] criteria)
+    public ImapResult search(string? charset, params ImapArg?[] criteria) => search(charset, false, criteria);
+
+    /// <summary><see cref="search(string, Nullable{ImapArg}[])"/>, as UID SEARCH when <paramref name="uid"/> is set
+    /// (Python's <c>uid=True</c>; in C# <c>M.search(null, uid: true, "ALL")</c>).</summary>
+    public ImapResult search(string? charset, bool uid, params ImapArg?[] criteria)
     {
-        byte[]?[] keys = RawAll(criteria);
-        if (charset is null)
-            return _untagged_response(_simple_command("SEARCH", keys), "SEARCH");
-        if (utf8_enabled) throw new error("Non-None charset not valid in UTF8 mode");
-        return _untagged_response(_simple_command("SEARCH", [Raw("CHARSET"), Charset(charset), .. keys]), "SEARCH");
+        if (charset is not null && utf8_enabled) throw new error("Non-None charset not valid in UTF8 mode");
+        byte[]?[] keys = Criteria(charset, criteria);
+        byte[]?[] args = charset is null ? keys : [Raw("CHARSET"), Charset(charset), .. keys];
+        return _untagged_response(Run("SEARCH", uid, args), "SEARCH");
     }
+
+    /// <summary>SEARCH with newest CPython's <c>params</c>: each <c>?</c> in <paramref name="criteria"/> is
+    /// replaced by the next parameter, quoted as needed (<c>M.search(null, "FROM ?", @params: [who])</c>).</summary>
+    public ImapResult search(string? charset, string criteria, object?[] @params, bool uid = false) =>
+        search(charset, uid, Substitute(criteria, @params));
 
     /// <summary>Selects <paramref name="mailbox"/> (EXAMINE when <paramref name="readonly"/>); <c>data</c> is the
     /// EXISTS count. Other responses (FLAGS, UIDVALIDITY, ...) wait in <see cref="untagged_responses"/>.</summary>
@@ -236,6 +276,7 @@ public partial class IMAP4
     {
         ImapArg box = mailbox ?? "INBOX";
         byte[] encoded = Mailbox(box);
+        string shown = box.IsText ? PyRepr.Of(box.ToString()) : PyRepr.Of(box.Encode(utf8_enabled));
         untagged_responses = [];
         is_readonly = @readonly;
         string name = @readonly ? "EXAMINE" : "SELECT";
@@ -249,39 +290,55 @@ public partial class IMAP4
         if (untagged_responses.ContainsKey("READ-ONLY") && !@readonly)
         {
             if (debug >= 1) _dump_ur(untagged_responses);
-            throw new @readonly($"{PyRepr.Of(box.ToString())} is not writable");
+            throw new @readonly($"{shown} is not writable");
         }
         return (result.typ, untagged_responses.TryGetValue("EXISTS", out var exists) ? exists : [null]);
     }
 
     /// <summary>Grants <paramref name="what"/> rights on <paramref name="mailbox"/> to <paramref name="who"/> (RFC 4314).</summary>
-    public ImapResult setacl(ImapArg mailbox, ImapArg who, ImapArg what) => _simple_command("SETACL", Mailbox(mailbox), Mailbox(who), Mailbox(what));
+    public ImapResult setacl(ImapArg mailbox, ImapArg who, ImapArg what) => _simple_command("SETACL", Mailbox(mailbox), Astring(who), Astring(what));
 
     /// <summary>Sets annotations of <paramref name="mailbox"/> (draft ANNOTATEMORE); the entries are sent as given.</summary>
     public ImapResult setannotation(ImapArg mailbox, params ImapArg?[] args) =>
         _untagged_response(_simple_command("SETANNOTATION", [Mailbox(mailbox), .. RawAll(args)]), "ANNOTATION");
 
     /// <summary>Sets the <paramref name="limits"/> (e.g. <c>(STORAGE 1024)</c>) of quota <paramref name="root"/> (RFC 2087).</summary>
-    public ImapResult setquota(ImapArg root, ImapArg limits) => _untagged_response(_simple_command("SETQUOTA", Mailbox(root), ListArg(limits)), "QUOTA");
+    public ImapResult setquota(ImapArg root, ImapArg limits) => _untagged_response(_simple_command("SETQUOTA", Astring(root), ListArg(limits)), "QUOTA");
 
     /// <summary>Sorts the selected mailbox (RFC 5256); <paramref name="sort_criteria"/> is parenthesised if needed.</summary>
-    public ImapResult sort(string sort_criteria, string? charset, params ImapArg?[] search_criteria) =>
-        _untagged_response(_simple_command("SORT", [ListArg(sort_criteria), Charset(charset), .. RawAll(search_criteria)]), "SORT");
+    public ImapResult sort(ImapArg sort_criteria, string? charset, params ImapArg?[] search_criteria) =>
+        sort(sort_criteria, charset, false, search_criteria);
+
+    /// <summary><see cref="sort(ImapArg, string, Nullable{ImapArg}[])"/>, as UID SORT when <paramref name="uid"/> is set.</summary>
+    public ImapResult sort(ImapArg sort_criteria, string? charset, bool uid, params ImapArg?[] search_criteria) =>
+        _untagged_response(Run("SORT", uid, [ListArg(sort_criteria), Charset(charset), .. Criteria(charset, search_criteria)]), "SORT");
+
+    /// <summary>SORT with newest CPython's <c>params</c> substituted into <paramref name="search_criteria"/>.</summary>
+    public ImapResult sort(ImapArg sort_criteria, string? charset, string search_criteria, object?[] @params, bool uid = false) =>
+        sort(sort_criteria, charset, uid, Substitute(search_criteria, @params));
 
     /// <summary>Asks for the status items <paramref name="names"/> (e.g. <c>(MESSAGES UNSEEN)</c>) of <paramref name="mailbox"/>.</summary>
     public ImapResult status(ImapArg mailbox, ImapArg names) => _untagged_response(_simple_command("STATUS", Mailbox(mailbox), ListArg(names)), "STATUS");
 
     /// <summary>Changes flags: <paramref name="command"/> is FLAGS, +FLAGS or -FLAGS (optionally .SILENT);
     /// <paramref name="flags"/> is parenthesised if needed. <c>data</c> is the FETCH responses.</summary>
-    public ImapResult store(ImapArg message_set, ImapArg command, string flags) =>
-        _untagged_response(_simple_command("STORE", Raw(message_set), Raw(command), ListArg(flags)), "FETCH");
+    public ImapResult store(ImapArg message_set, ImapArg command, ImapArg flags, bool uid = false) =>
+        _untagged_response(Run("STORE", uid, SequenceSet(message_set), Raw(command), ListArg(flags)), "FETCH");
 
     /// <summary>Subscribes to <paramref name="mailbox"/>.</summary>
     public ImapResult subscribe(ImapArg mailbox) => _simple_command("SUBSCRIBE", Mailbox(mailbox));
 
     /// <summary>Threads the selected mailbox (RFC 5256); <c>data</c> is the THREAD response.</summary>
     public ImapResult thread(ImapArg threading_algorithm, string? charset, params ImapArg?[] search_criteria) =>
-        _untagged_response(_simple_command("THREAD", [Raw(threading_algorithm), Charset(charset), .. RawAll(search_criteria)]), "THREAD");
+        thread(threading_algorithm, charset, false, search_criteria);
+
+    /// <summary><see cref="thread(ImapArg, string, Nullable{ImapArg}[])"/>, as UID THREAD when <paramref name="uid"/> is set.</summary>
+    public ImapResult thread(ImapArg threading_algorithm, string? charset, bool uid, params ImapArg?[] search_criteria) =>
+        _untagged_response(Run("THREAD", uid, [Raw(threading_algorithm), Charset(charset), .. Criteria(charset, search_criteria)]), "THREAD");
+
+    /// <summary>THREAD with newest CPython's <c>params</c> substituted into <paramref name="search_criteria"/>.</summary>
+    public ImapResult thread(ImapArg threading_algorithm, string? charset, string search_criteria, object?[] @params, bool uid = false) =>
+        thread(threading_algorithm, charset, uid, Substitute(search_criteria, @params));
 
     /// <summary>
     /// Runs <paramref name="command"/> (FETCH, SEARCH, STORE, COPY, ...) with UIDs instead of message numbers.
@@ -303,6 +360,8 @@ public partial class IMAP4
     private byte[]?[] UidArguments(string command, ImapArg?[] args)
     {
         byte[]?[] encoded = RawAll(args);
+        if (command is "COPY" or "MOVE" or "FETCH" or "STORE" or "EXPUNGE" && args is [{ } set, ..])
+            encoded[0] = SequenceSet(set);
         switch (command)
         {
             case "COPY" or "MOVE" when args is [_, { } mailbox]:
@@ -316,10 +375,10 @@ public partial class IMAP4
                 break;
             case "SORT" when args is [{ } criteria, var sortCharset, ..]:
                 encoded[0] = ListArg(criteria);
-                encoded[1] = sortCharset is { } charset ? Mailbox(charset) : null;
+                encoded[1] = sortCharset is { } charset ? Astring(charset) : null;
                 break;
             case "THREAD" when args is [_, { } threadCharset, ..]:
-                encoded[1] = Mailbox(threadCharset);
+                encoded[1] = Astring(threadCharset);
                 break;
         }
         return encoded;

@@ -52,6 +52,7 @@ public static partial class imaplib
         ["GETANNOTATION"] = [AUTH, SELECTED],
         ["GETQUOTA"] = [AUTH, SELECTED],
         ["GETQUOTAROOT"] = [AUTH, SELECTED],
+        ["ID"] = [NONAUTH, AUTH, SELECTED],
         ["IDLE"] = [AUTH, SELECTED],
         ["MYRIGHTS"] = [AUTH, SELECTED],
         ["LIST"] = [AUTH, SELECTED],

@@ -1,0 +1,81 @@
+using System.Text;
+
+namespace ImapLib;
+
+/// <summary>
+/// IMAP's modified UTF-7 for mailbox names (RFC 3501 section 5.1.3): printable ASCII stands for itself
+/// (<c>&amp;</c> as <c>&amp;-</c>), everything else is UTF-16 in base64 with <c>,</c> for <c>/</c>, between
+/// <c>&amp;</c> and <c>-</c>. Python spells the codec <c>utf-7-imap</c>.
+/// </summary>
+public static class ModifiedUtf7
+{
+    /// <summary>Encodes a mailbox name.</summary>
+    public static string Encode(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var result = new StringBuilder(name.Length + 8);
+        int i = 0;
+        while (i < name.Length)
+        {
+            char c = name[i];
+            if (c is >= ' ' and <= '~')
+            {
+                result.Append(c == '&' ? "&-" : c.ToString());
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < name.Length && name[i] is < ' ' or > '~') i++;
+            byte[] utf16 = Encoding.BigEndianUnicode.GetBytes(name[start..i]);
+            result.Append('&').Append(Convert.ToBase64String(utf16).TrimEnd('=').Replace('/', ',')).Append('-');
+        }
+        return result.ToString();
+    }
+
+    /// <summary>Decodes a mailbox name.</summary>
+    /// <exception cref="ArgumentException">The text is not valid modified UTF-7.</exception>
+    public static string Decode(string encoded) =>
+        TryDecode(encoded, out var name) ? name : throw new ArgumentException($"not valid modified UTF-7: {encoded}", nameof(encoded));
+
+    /// <summary>Decodes a mailbox name; false when the text is not valid modified UTF-7.</summary>
+    public static bool TryDecode(string encoded, out string name)
+    {
+        ArgumentNullException.ThrowIfNull(encoded);
+        name = "";
+        var result = new StringBuilder(encoded.Length);
+        int i = 0;
+        while (i < encoded.Length)
+        {
+            char c = encoded[i];
+            if (c is < ' ' or > '~') return false;
+            if (c != '&')
+            {
+                result.Append(c);
+                i++;
+                continue;
+            }
+            int end = encoded.IndexOf('-', i + 1);
+            if (end < 0) return false;
+            if (end == i + 1)
+            {
+                result.Append('&');
+                i = end + 1;
+                continue;
+            }
+            string base64 = encoded[(i + 1)..end].Replace(',', '/');
+            if (base64.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '+' or '/'))) return false;
+            base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
+            byte[] utf16;
+            try { utf16 = Convert.FromBase64String(base64); }
+            catch (FormatException) { return false; }
+            if (utf16.Length % 2 != 0) return false;
+            string decoded = Encoding.BigEndianUnicode.GetString(utf16);
+            // A shifted run must hold only characters that could not stand for themselves.
+            if (decoded.Any(ch => ch is >= ' ' and <= '~')) return false;
+            result.Append(decoded);
+            i = end + 1;
+        }
+        name = result.ToString();
+        return true;
+    }
+}
