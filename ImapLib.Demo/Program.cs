@@ -4,7 +4,8 @@
 //   ImapLib.Demo [-d level] [-s command] [host]
 //
 // -d sets the debug level, -s runs IMAP over a command's stdin/stdout (IMAP4_stream), host connects over
-// TCP and logs in (user from IMAP_USER or the login name, password from IMAP_PASSWORD or a prompt).
+// TCP and logs in (user from IMAP_USER or the login name, password from IMAP_PASSWORD or a prompt;
+// port from IMAP_PORT, 143 by default).
 // With no arguments at all it uses the embedded default: the project's private Dovecot, reached through
 // its preauthenticated stdio command, so no port, password or network is involved.
 //
@@ -34,7 +35,11 @@ byte[] test_mesg = System.Text.Encoding.UTF8.GetBytes($"From: {USER}@localhost{l
 IMAP4? M = null;
 try
 {
-    M = streamCommand is not null ? new IMAP4_stream(streamCommand) : new IMAP4(host);
+    // IMAP_PORT (not in Python's demo) picks the TCP port, e.g. for a private test server; 143 otherwise.
+    int port = Environment.GetEnvironmentVariable("IMAP_PORT") is { Length: > 0 } portText
+        ? int.Parse(portText, System.Globalization.CultureInfo.InvariantCulture)
+        : imaplib.IMAP4_PORT;
+    M = streamCommand is not null ? new IMAP4_stream(streamCommand) : new IMAP4(host, port);
     var test_seq1 = new List<(string cmd, object?[] args)>
     {
         ("login", [USER, null]),   // the password is filled in below, only when a login is needed
@@ -127,7 +132,7 @@ static (string typ, List<ImapItem?> data) Dispatch(IMAP4 M, string cmd, object?[
         "create" or "CREATE" => M.create(Arg(0)!.Value),
         "rename" => M.rename(Arg(0)!.Value, Arg(1)!.Value),
         "delete" => M.delete(Arg(0)!.Value),
-        "append" => M.append(Arg(0), (string?)a[1], a[2], (byte[])a[3]!),
+        "append" => M.append(Arg(0), Arg(1), a[2], (byte[])a[3]!),
         "list" => M.list(Arg(0), Arg(1)),
         "select" => a.Length > 0 ? M.select(Arg(0)) : M.select(),
         "search" => M.search((string?)a[0], a.Skip(1).Select((_, i) => Arg(i + 1)).ToArray()),
