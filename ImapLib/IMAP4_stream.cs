@@ -88,14 +88,15 @@ public class IMAP4_stream : IMAP4
         }
     }
 
-    /// <summary>Closes the pipes and waits for the process to exit (killing it if it does not within five seconds).</summary>
+    /// <summary>Closes the pipes and waits for the process to exit; one that has not exited a second after its
+    /// standard input closed is killed, so a hung command never hangs the caller.</summary>
     public override void shutdown()
     {
         var child = process;
         if (child is null) return;
         process = null;
         try { Stream?.Dispose(); } catch (IOException) { /* the child may have gone already */ }
-        if (!child.WaitForExit(5000))
+        if (!child.WaitForExit(1000))
         {
             try { child.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
             child.WaitForExit();
