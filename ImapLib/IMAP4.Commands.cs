@@ -70,6 +70,9 @@ public partial class IMAP4
         var result = _command_complete("AUTHENTICATE", _command("AUTHENTICATE", [Raw(mech)], literator: Answer));
         if (result.typ != "OK")
             throw new error(Encoding.UTF8.GetString(TextOf(result.data[^1])));
+        // A SCRAM server that says OK without proving it knows the password (no v=) is not trusted.
+        if (authobject.Target is ScramAuthenticator { ServerVerified: false } scram)
+            throw new error($"{scram.Mechanism}: the server accepted the login without proving its identity (no server signature)");
         state = "AUTH";
         _refresh_capabilities();
         return result;

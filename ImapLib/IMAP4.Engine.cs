@@ -120,12 +120,36 @@ public partial class IMAP4
             {
                 if (tagged_commands[tag] is not null) return tag;
             }
-            if (literator is not null) literal = literator(continuation_response);
+            if (literator is not null)
+            {
+                try
+                {
+                    literal = literator(continuation_response);
+                }
+                catch (Exception e) when (e is not abort)
+                {
+                    // The callback gave up (e.g. a SCRAM server failed its proof): cancel the exchange with "*"
+                    // and collect the tagged reply, so the connection stays in step, then report the failure.
+                    CancelExchange(tag);
+                    throw;
+                }
+            }
             if (debug >= 4) _mesg($"write literal size {literal!.Length}");
             Transmit(literal!);
             Transmit(literator is null ? trailer : CRLF);
             if (literator is null) return tag;
         }
+    }
+
+    /// <summary>Cancels an AUTHENTICATE exchange and reads up to its tagged reply, which is discarded.</summary>
+    private void CancelExchange(string tag)
+    {
+        Transmit("*\r\n"u8.ToArray());
+        while (tagged_commands[tag] is null)
+        {
+            if (_get_response() is null) Transmit("*\r\n"u8.ToArray());   // another challenge: cancel again
+        }
+        tagged_commands.Remove(tag);
     }
 
     private string _new_tag()
