@@ -93,8 +93,9 @@ public partial class IMAP4
     private string Parameter(object? value) => value switch
     {
         null => "NIL",
-        string text => Encoding.UTF8.GetString(Astring(text)),
-        byte[] bytes => Encoding.UTF8.GetString(Astring(bytes)),
+        // Quoted as text, not yet encoded: the whole criteria string is encoded afterwards, in the declared charset.
+        string text => Wire.AstringText(text),
+        byte[] bytes => Wire.AstringText(Encoding.UTF8.GetString(bytes)),
         System.Collections.IEnumerable items => "(" + string.Join(" ", items.Cast<object?>().Select(Parameter)) + ")",
         IFormattable number => number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
         _ => throw new ArgumentException($"cannot send a {value.GetType().Name} as a parameter"),

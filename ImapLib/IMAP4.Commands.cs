@@ -120,8 +120,20 @@ public partial class IMAP4
     {
         if (!capabilities.Contains("ENABLE")) throw new error("Server does not support ENABLE");
         var result = _simple_command("ENABLE", Raw(capability));
-        if (result.typ == "OK" && capability.ToUpperInvariant().Contains("UTF8=ACCEPT")) _mode_utf8();
+        if (result.typ == "OK" && capability.ToUpperInvariant().Contains("UTF8=ACCEPT") && Utf8Accepted()) _mode_utf8();
         return result;
+    }
+
+    /// <summary>
+    /// Whether the server really turned UTF8=ACCEPT on. CPython switches on any OK; a server that does not offer
+    /// UTF8=ACCEPT (Dovecot 2.3 answers OK and enables nothing) would then get UTF-8 names it refuses. So: the
+    /// ENABLED response lists it (RFC 5161), or, when no ENABLED came, the server announced the capability.
+    /// </summary>
+    private bool Utf8Accepted()
+    {
+        if (untagged_responses.TryGetValue("ENABLED", out var enabled))
+            return enabled.Any(e => e is { IsBytes: true } && DecodeForMessage(e.Bytes).ToUpperInvariant().Split(' ').Contains("UTF8=ACCEPT"));
+        return capabilities.Contains("UTF8=ACCEPT");
     }
 
     /// <summary>Removes the messages flagged \Deleted; <c>data</c> lists the EXPUNGE responses in order. With

@@ -48,6 +48,18 @@ internal static class Wire
         return Quote(argument);
     }
 
+    /// <summary><see cref="Astring"/> on text that is still to be encoded (non-ASCII characters are quoted, not
+    /// refused), for values substituted into a criteria string.</summary>
+    public static string AstringText(string text)
+    {
+        var ascii = Encoding.ASCII.GetBytes(text);
+        bool plainAscii = text.All(c => c < 0x80);
+        if (plainAscii && text.Length > 0 && (IsAtom(ascii, listWildcards: false) || IsQuotedString(ascii)))
+            return text;
+        if (text.IndexOfAny(['\0', '\r', '\n']) >= 0) Checked(Encoding.UTF8.GetBytes(text));
+        return "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    }
+
     /// <summary>Always quotes (Python's <c>_quote</c>, used for the LOGIN password).</summary>
     public static byte[] Quote(byte[] argument)
     {
