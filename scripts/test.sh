@@ -11,6 +11,10 @@ results=$(mktemp -d)
 status=0
 dotnet test ImapLib.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?
 
+# The suite's private Dovecot (started by the test fixture) is not needed any more.
+IMAPLIB_IMAP_PORT="${IMAPLIB_TEST_IMAP_PORT:-14310}" IMAPLIB_IMAPS_PORT="${IMAPLIB_TEST_IMAPS_PORT:-19931}" \
+    bash scripts/dovecot.sh stop "${IMAPLIB_DOVECOT_DIR:-${TMPDIR:-/tmp}/imaplib-dovecot-tests}" || true
+
 trx=$(find "$results" -name '*.trx' | head -n 1)
 if [ -z "$trx" ]; then
     echo "no test results were written"

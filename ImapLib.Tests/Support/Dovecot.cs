@@ -7,8 +7,7 @@ namespace ImapLib.Tests.Support;
 /// <c>scripts/dovecot.sh start</c> (which installs Dovecot from Debian's packages when it is missing).
 /// Tests never skip for want of a server: if it cannot be started, the run fails.
 /// </summary>
-[SetUpFixture]
-public sealed class Dovecot
+public static class Dovecot
 {
     private static readonly Lazy<DovecotInfo> Started = new(StartServer, LazyThreadSafetyMode.ExecutionAndPublication);
     private static int _users;
@@ -16,16 +15,8 @@ public sealed class Dovecot
     /// <summary>The running server (started on first use).</summary>
     public static DovecotInfo Server => Started.Value;
 
-    [OneTimeSetUp]
-    public void StartForRun() => _ = Server;
-
-    [OneTimeTearDown]
-    public void StopAfterRun()
-    {
-        // Left running on purpose when IMAPLIB_KEEP_DOVECOT is set, for poking at it after a run.
-        if (Started.IsValueCreated && Environment.GetEnvironmentVariable("IMAPLIB_KEEP_DOVECOT") is null)
-            Repo.Run("scripts/dovecot.sh", "stop", Server.Dir);
-    }
+    // Started on first use; no teardown here: runs of the suite may overlap (an IDE and a terminal), and one must not stop the
+    // server under another. scripts/test.sh stops it after the whole run.
 
     /// <summary>A new account with <paramref name="password"/> and an empty mailbox store. An
     /// <paramref name="admin"/> account (userdb <c>admin=yes</c>) may SETQUOTA.</summary>
