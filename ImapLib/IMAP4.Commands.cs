@@ -371,30 +371,28 @@ public partial class IMAP4
         return _untagged_response(result, command is "SEARCH" or "SORT" or "THREAD" ? command : "FETCH");
     }
 
-    /// <summary>The arguments of a UID sub-command, encoded as the plain command encodes them (newer CPython).</summary>
+    /// <summary>The arguments of a UID sub-command, each written as the plain command writes it (newest CPython).</summary>
     private byte[]?[] UidArguments(string command, ImapArg?[] args)
     {
-        byte[]?[] encoded = RawAll(args);
-        if (command is "COPY" or "MOVE" or "FETCH" or "STORE" or "EXPUNGE" && args is [{ } set, ..])
-            encoded[0] = SequenceSet(set);
-        switch (command)
+        if (command is "SORT" or "THREAD" && args is [var first, var charsetArg, ..])
         {
-            case "COPY" or "MOVE" when args is [_, { } mailbox]:
-                encoded[1] = Mailbox(mailbox);
-                break;
-            case "FETCH" when args is [_, { } parts]:
-                encoded[1] = FetchParts(parts);
-                break;
-            case "STORE" when args is [_, _, { } flags]:
-                encoded[2] = ListArg(flags);
-                break;
-            case "SORT" when args is [{ } criteria, var sortCharset, ..]:
-                encoded[0] = ListArg(criteria);
-                encoded[1] = sortCharset is { } charset ? Astring(charset) : null;
-                break;
-            case "THREAD" when args is [_, { } threadCharset, ..]:
-                encoded[1] = Astring(threadCharset);
-                break;
+            // Both take (criteria-or-algorithm, charset, search criteria...), the criteria in that charset.
+            string? charset = charsetArg?.ToString();
+            byte[]? head = command == "SORT" && first is { } criteria ? ListArg(criteria) : Raw(first);
+            return [head, Charset(charset), .. Criteria(charset, args[2..])];
+        }
+        var encoded = new byte[]?[args.Length];
+        for (int i = 0; i < args.Length; i++)
+        {
+            if (args[i] is not { } arg) continue;
+            encoded[i] = (command, i) switch
+            {
+                ("COPY" or "MOVE" or "FETCH" or "STORE" or "EXPUNGE", 0) => SequenceSet(arg),
+                ("COPY" or "MOVE", 1) => Mailbox(arg),
+                ("FETCH", 1) => FetchParts(arg),
+                ("STORE", 2) => ListArg(arg),
+                _ => Raw(arg),
+            };
         }
         return encoded;
     }

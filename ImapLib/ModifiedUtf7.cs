@@ -62,8 +62,9 @@ public static class ModifiedUtf7
                 i = end + 1;
                 continue;
             }
-            string base64 = encoded[(i + 1)..end].Replace(',', '/');
-            if (base64.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '+' or '/'))) return false;
+            string run = encoded[(i + 1)..end];
+            if (run.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '+' or ','))) return false;   // never '/'
+            string base64 = run.Replace(',', '/');
             base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
             byte[] utf16;
             try { utf16 = Convert.FromBase64String(base64); }

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs (Dovecot from Debian's packages, through
-# scripts/dovecot.sh, which the test fixture calls), builds, runs every test, and ends with
-# the plain totals line "N passed, N failed" read from the test results.
+# scripts/dovecot.sh, and Cyrus unpacked privately by scripts/cyrus.sh; the test fixtures call
+# both), builds, runs every test, and ends with the plain totals line "N passed, N failed" read
+# from the test results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/dovecot.sh install
+bash scripts/cyrus.sh install
 
 results=$(mktemp -d)
 status=0
@@ -14,6 +16,9 @@ dotnet test ImapLib.sln -c Release --logger "trx;LogFileName=results.trx" --resu
 # The suite's private Dovecot (started by the test fixture) is not needed any more.
 IMAPLIB_IMAP_PORT="${IMAPLIB_TEST_IMAP_PORT:-14310}" IMAPLIB_IMAPS_PORT="${IMAPLIB_TEST_IMAPS_PORT:-19931}" \
     bash scripts/dovecot.sh stop "${IMAPLIB_DOVECOT_DIR:-${TMPDIR:-/tmp}/imaplib-dovecot-tests}" || true
+# Likewise the private Cyrus (ImapLib.Tests/Support/Cyrus.cs).
+IMAPLIB_CYRUS_PORT="${IMAPLIB_TEST_CYRUS_PORT:-14321}" \
+    bash scripts/cyrus.sh stop "${IMAPLIB_CYRUS_DIR:-${TMPDIR:-/tmp}/imaplib-cyrus-tests}" || true
 
 trx=$(find "$results" -name '*.trx' | head -n 1)
 if [ -z "$trx" ]; then

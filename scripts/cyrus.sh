@@ -1,0 +1,333 @@
+#!/usr/bin/env bash
+# Private, throw-away Cyrus IMAP server on loopback: the second real server ImapLib's tests use, for
+# what Dovecot lacks (GETANNOTATION/SETANNOTATION, SETQUOTA on any quota root as an admin).
+#
+# Usage:
+#   scripts/cyrus.sh install
+#   scripts/cyrus.sh start [DIR]
+#   scripts/cyrus.sh stop [DIR]
+#   scripts/cyrus.sh adduser NAME PASSWORD [DIR]
+#   scripts/cyrus.sh env [DIR]
+#
+# DIR defaults to ${IMAPLIB_CYRUS_DIR:-/tmp/imaplib-cyrus}. Port: ${IMAPLIB_CYRUS_PORT:-14320}, plain
+# IMAP on 127.0.0.1 only. Admin: ${IMAPLIB_CYRUS_ADMIN:-cyrusadmin}, password "${IMAPLIB_CYRUS_ADMIN_PASSWORD:-secret}".
+#
+# Debian's cyrus-imapd package conflicts with dovecot-imapd (installing it removes Dovecot, which the
+# tests need), so Cyrus is never installed system-wide: install downloads the .deb files with
+# "apt-get download" and unpacks them with dpkg-deb into ${IMAPLIB_CYRUS_ROOT:-/opt/imaplib-cyrus}; only
+# ordinary libraries (libical3, libxapian30, SASL plugins) are installed with apt-get. The server runs
+# from there with its own imapd.conf/cyrus.conf, folders, pid file and a private sasldb: it never
+# touches a system Cyrus or saslauthd. Cyrus logs to syslog only (nothing here collects it); master's
+# own stdout/stderr go to DIR/master.log.
+set -euo pipefail
+
+CYRUS_ROOT="${IMAPLIB_CYRUS_ROOT:-/opt/imaplib-cyrus}"
+CYRUS_PACKAGES=(cyrus-common cyrus-imapd sasl2-bin)          # unpacked privately, never installed
+LIB_PACKAGES=(libical3 libxapian30 libsasl2-2 libsasl2-modules libsasl2-modules-db)  # installed normally
+CYRUS_USER_NAME=imaplibcyrus
+PORT="${IMAPLIB_CYRUS_PORT:-14320}"
+ADMIN="${IMAPLIB_CYRUS_ADMIN:-cyrusadmin}"
+ADMIN_PASSWORD="${IMAPLIB_CYRUS_ADMIN_PASSWORD:-secret}"
+
+BIN="$CYRUS_ROOT/usr/lib/cyrus/bin"
+SASLPASSWD="$CYRUS_ROOT/usr/sbin/saslpasswd2"
+# Debian's multiarch library folder name, e.g. x86_64-linux-gnu.
+MULTIARCH=$(gcc -print-multiarch 2>/dev/null || true)
+[ -n "$MULTIARCH" ] || MULTIARCH="$(uname -m)-linux-gnu"
+LIBDIR="$CYRUS_ROOT/usr/lib/$MULTIARCH"
+
+die() { echo "cyrus.sh: $*" >&2; exit 1; }
+
+usage() {
+    sed -n '5,10p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+}
+
+default_dir() { echo "${IMAPLIB_CYRUS_DIR:-/tmp/imaplib-cyrus}"; }
+
+# Absolute path of DIR (it may not exist yet): the configs must only hold absolute paths.
+abs_dir() {
+    local d="${1:-$(default_dir)}"
+    case "$d" in /*) ;; *) d="$PWD/$d" ;; esac
+    echo "${d%/}"
+}
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# Each DIR remembers the port and admin it was started with (DIR/settings), so that later calls
+# without the environment variables (env, stop, adduser) talk about the same server; the variables,
+# when set, win.
+load_settings() {
+    local dir="$1"
+    if [ -f "$dir/settings" ]; then
+        local saved_port saved_admin saved_password
+        # shellcheck disable=SC1091
+        saved_port=$(. "$dir/settings"; echo "$PORT")
+        saved_admin=$(. "$dir/settings"; echo "$ADMIN")
+        saved_password=$(. "$dir/settings"; echo "$ADMIN_PASSWORD")
+        PORT="${IMAPLIB_CYRUS_PORT:-$saved_port}"
+        ADMIN="${IMAPLIB_CYRUS_ADMIN:-$saved_admin}"
+        ADMIN_PASSWORD="${IMAPLIB_CYRUS_ADMIN_PASSWORD:-$saved_password}"
+    fi
+}
+
+# Run one of the unpacked programs: the Cyrus libraries live in the private tree only.
+run_cyrus() { LD_LIBRARY_PATH="$LIBDIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$@"; }
+
+# The libraries the programs we run cannot find (empty when all is well).
+missing_libs() {
+    local prog
+    for prog in "$BIN/master" "$BIN/imapd" "$BIN/ctl_cyrusdb" "$SASLPASSWD"; do
+        [ -x "$prog" ] || { echo "$prog (missing)"; continue; }
+        run_cyrus ldd "$prog" 2>/dev/null | awk '/not found/ { print $1 }'
+    done | sort -u
+}
+
+installed() {
+    [ -x "$BIN/master" ] && [ -x "$BIN/imapd" ] && [ -x "$BIN/ctl_cyrusdb" ] && [ -x "$SASLPASSWD" ] \
+        && [ -z "$(missing_libs)" ] \
+        && [ -e "/usr/lib/$MULTIARCH/sasl2/libsasldb.so.2" ] \
+        && [ -e "/usr/lib/$MULTIARCH/sasl2/libplain.so.2" ]
+}
+
+cmd_install() {
+    installed && return 0
+    is_root || die "Cyrus is not unpacked in $CYRUS_ROOT (or libraries are missing) and installing needs root"
+    export DEBIAN_FRONTEND=noninteractive
+    local log rc=0 tmp
+    log=$(mktemp)
+    tmp=$(mktemp -d)
+    # apt-get download runs as the _apt user when it can: let it write the folder.
+    chmod 777 "$tmp"
+    {
+        # Only refresh the package lists when apt does not know the package (fresh machine).
+        if ! apt-cache show cyrus-imapd >/dev/null 2>&1; then
+            apt-get update -qq
+        fi
+        # Plain libraries: they conflict with nothing (Dovecot stays).
+        apt-get install -y -qq --no-install-recommends "${LIB_PACKAGES[@]}"
+        (cd "$tmp" && apt-get download "${CYRUS_PACKAGES[@]}")
+    } >"$log" 2>&1 || rc=$?
+    if [ "$rc" -ne 0 ]; then
+        cat "$log" >&2; rm -rf "$log" "$tmp"
+        die "apt-get failed"
+    fi
+    # Unpack into a fresh tree, then swap it in, so a half-unpacked tree is never used.
+    local new="$CYRUS_ROOT.new.$$" deb
+    rm -rf "$new"
+    mkdir -p "$new"
+    for deb in "$tmp"/*.deb; do
+        dpkg-deb -x "$deb" "$new" || { rm -rf "$log" "$tmp" "$new"; die "dpkg-deb -x $deb failed"; }
+    done
+    rm -rf "$CYRUS_ROOT"
+    mv "$new" "$CYRUS_ROOT"
+    rm -rf "$log" "$tmp"
+    local missing
+    missing=$(missing_libs)
+    [ -z "$missing" ] || die "Cyrus programs still miss libraries after install: $(echo $missing)"
+    installed || die "Cyrus still not usable after install (SASL plugins missing?)"
+}
+
+# Dedicated unprivileged user the Cyrus processes run as when we are root (master drops to cyrus_user).
+ensure_cyrus_user() {
+    if ! id -u "$CYRUS_USER_NAME" >/dev/null 2>&1; then
+        useradd --system --user-group --no-create-home --home-dir /nonexistent \
+            --shell /usr/sbin/nologin "$CYRUS_USER_NAME"
+    fi
+}
+
+run_as() { if is_root; then echo "$CYRUS_USER_NAME"; else id -un; fi; }
+
+master_pid() {
+    local pidfile="$1/run/master.pid" pid
+    [ -r "$pidfile" ] || return 1
+    pid=$(cat "$pidfile" 2>/dev/null) || return 1
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+    # A stale master.pid (server killed hard) may name a reused pid: make sure it is Cyrus's master.
+    if [ -r "/proc/$pid/cmdline" ] && ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$BIN/master"; then
+        return 1
+    fi
+    echo "$pid"
+}
+
+write_config() {
+    local dir="$1" tmp
+    tmp="$dir/imapd.conf.tmp.$$"
+    cat >"$tmp" <<EOF
+# Generated by scripts/cyrus.sh -- private ImapLib test server. Do not edit: rewritten on start.
+configdirectory: $dir/config
+defaultpartition: default
+partition-default: $dir/partition
+proc_path: $dir/run/proc
+mboxname_lockpath: $dir/run/lock
+sievedir: $dir/sieve
+lmtpsocket: $dir/run/socket/lmtp
+idlesocket: $dir/run/socket/idle
+notifysocket: $dir/run/socket/notify
+cyrus_user: $(run_as)
+syslog_prefix: imaplib-cyrus
+# The admin may create user.* mailboxes, set quotas and annotations on them.
+admins: $ADMIN
+# Loopback only: plain-text LOGIN is fine.
+allowplaintext: yes
+# Passwords in a private sasldb (written with saslpasswd2 -f): no saslauthd, no PAM.
+sasl_pwcheck_method: auxprop
+sasl_auxprop_plugin: sasldb
+sasl_sasldb_path: $dir/sasldb2
+sasl_mech_list: PLAIN LOGIN CRAM-MD5
+# A user's INBOX (user.NAME) is created at first login.
+autocreate_quota: 0
+# The draft (ANNOTATEMORE) GETANNOTATION/SETANNOTATION commands, besides METADATA.
+annotation_enable_legacy_commands: 1
+unixhierarchysep: no
+altnamespace: no
+hashimapspool: false
+EOF
+    mv -f "$tmp" "$dir/imapd.conf"
+    tmp="$dir/cyrus.conf.tmp.$$"
+    cat >"$tmp" <<EOF
+# Generated by scripts/cyrus.sh -- private ImapLib test server. Do not edit: rewritten on start.
+START {
+  recover cmd="$BIN/ctl_cyrusdb -C $dir/imapd.conf -r"
+}
+SERVICES {
+  imap cmd="$BIN/imapd -C $dir/imapd.conf" listen="127.0.0.1:$PORT" prefork=1 maxchild=100
+}
+EVENTS {
+}
+EOF
+    mv -f "$tmp" "$dir/cyrus.conf"
+    chmod 644 "$dir/imapd.conf" "$dir/cyrus.conf"
+}
+
+# Wait (bounded) until the port greets.
+wait_greeting() {
+    local i
+    for i in $(seq 1 100); do
+        # Braces: so that "connection refused" from the failed redirection is silenced too.
+        if { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null; then
+            local line=""
+            read -r -t 2 line <&3 || true
+            exec 3<&- 3>&-
+            case "$line" in "* OK"*) return 0 ;; esac
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# A user name becomes a mailbox name (user.NAME): no hierarchy separator, nothing exotic.
+valid_name() { [[ "$1" =~ ^[A-Za-z0-9_][A-Za-z0-9_-]*$ ]]; }
+
+# Writes NAME's password into the private sasldb (readable by the server's user). The server opens
+# the database anew for each login, so the change is made on a copy that then replaces the file:
+# a login at that moment reads the old or the new one, never a half-written one. A lock keeps
+# concurrent calls (tests adding users in parallel) from losing each other's changes.
+set_password() {
+    local name="$1" pass="$2" dir="$3" db="$3/sasldb2" tmp="$3/.sasldb2.tmp.$$"
+    exec 9>>"$dir/sasldb2.lock"
+    flock -w 30 9 || die "timed out waiting for $dir/sasldb2.lock"
+    rm -f "$tmp"
+    if [ -f "$db" ]; then cp -p "$db" "$tmp"; fi
+    # -p: password from stdin (one line); -c: create; -u "": no realm, so "LOGIN name" matches.
+    if ! printf '%s\n' "$pass" | run_cyrus "$SASLPASSWD" -p -c -f "$tmp" -u "" "$name"; then
+        rm -f "$tmp"
+        die "saslpasswd2 failed for $name"
+    fi
+    if is_root; then chown "$CYRUS_USER_NAME:$CYRUS_USER_NAME" "$tmp"; fi
+    chmod 640 "$tmp"
+    mv -f "$tmp" "$db"
+    exec 9>&-
+}
+
+prepare() {
+    local dir="$1"
+    cmd_install
+    load_settings "$dir"
+    is_root && ensure_cyrus_user
+    # config/socket: where imapd binds its IDLE notification socket.
+    mkdir -p "$dir" "$dir/config" "$dir/config/socket" "$dir/partition" "$dir/sieve" \
+        "$dir/run/proc" "$dir/run/lock" "$dir/run/socket"
+    chmod 755 "$dir"
+    write_config "$dir"
+    set_password "$ADMIN" "$ADMIN_PASSWORD" "$dir"
+    if is_root; then
+        chown -R "$CYRUS_USER_NAME:$CYRUS_USER_NAME" "$dir/config" "$dir/partition" "$dir/sieve" "$dir/run"
+    fi
+    printf 'PORT=%q\nADMIN=%q\nADMIN_PASSWORD=%q\n' "$PORT" "$ADMIN" "$ADMIN_PASSWORD" >"$dir/settings"
+}
+
+cmd_start() {
+    local dir pid
+    dir=$(abs_dir "${1:-}")
+    load_settings "$dir"
+    if pid=$(master_pid "$dir"); then
+        wait_greeting || die "cyrus master (pid $pid) from $dir is running but port $PORT does not greet"
+        echo "cyrus already running (pid $pid), $dir"
+        return 0
+    fi
+    prepare "$dir"
+    rm -f "$dir/run/master.pid"
+    # -d: daemon (forks, the parent returns once it is set up); -L: its stdout/stderr; stdin from
+    # /dev/null and all output to the log so that a caller reading our pipes is never held open.
+    if ! run_cyrus "$BIN/master" -C "$dir/imapd.conf" -M "$dir/cyrus.conf" \
+            -p "$dir/run/master.pid" -d -L "$dir/master.log" </dev/null >>"$dir/master.log" 2>&1; then
+        tail -n 20 "$dir/master.log" >&2 2>/dev/null || true
+        die "cyrus master failed to start"
+    fi
+    if ! wait_greeting; then
+        tail -n 20 "$dir/master.log" >&2 2>/dev/null || true
+        if pid=$(master_pid "$dir"); then kill -TERM "$pid" 2>/dev/null || true; fi
+        die "cyrus did not greet on 127.0.0.1:$PORT within 10 s"
+    fi
+    echo "cyrus started (pid $(master_pid "$dir" || echo '?')): imap 127.0.0.1:$PORT, admin $ADMIN, $dir"
+}
+
+cmd_stop() {
+    local dir pid i
+    dir=$(abs_dir "${1:-}")
+    if ! pid=$(master_pid "$dir"); then
+        return 0
+    fi
+    # SIGTERM: master kills its children and exits.
+    kill -TERM "$pid"
+    for i in $(seq 1 100); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    die "cyrus master (pid $pid) did not exit in 10 s; killed"
+}
+
+cmd_adduser() {
+    [ $# -ge 2 ] && [ $# -le 3 ] || usage
+    local name="$1" pass="$2" dir
+    dir=$(abs_dir "${3:-}")
+    valid_name "$name" || die "invalid user name: $name"
+    case "$pass" in *$'\n'* | *$'\r'*) die "password must not contain CR or LF" ;; esac
+    [ -f "$dir/imapd.conf" ] || die "$dir/imapd.conf does not exist; run start first"
+    cmd_install
+    set_password "$name" "$pass" "$dir"
+}
+
+cmd_env() {
+    local dir
+    dir=$(abs_dir "${1:-}")
+    load_settings "$dir"
+    printf 'export IMAPLIB_CYRUS_HOST=127.0.0.1\n'
+    printf 'export IMAPLIB_CYRUS_PORT=%q\n' "$PORT"
+    printf 'export IMAPLIB_CYRUS_ADMIN=%q\n' "$ADMIN"
+    printf 'export IMAPLIB_CYRUS_ADMIN_PASSWORD=%q\n' "$ADMIN_PASSWORD"
+    printf 'export IMAPLIB_CYRUS_DIR=%q\n' "$dir"
+}
+
+sub="${1:-}"
+[ $# -gt 0 ] && shift
+case "$sub" in
+    install) cmd_install ;;
+    start) cmd_start "$@" ;;
+    stop) cmd_stop "$@" ;;
+    adduser) cmd_adduser "$@" ;;
+    env) cmd_env "$@" ;;
+    *) usage ;;
+esac
