@@ -28,6 +28,10 @@ public readonly struct ImapArg
     /// <summary>The argument as text.</summary>
     public static implicit operator ImapArg(string text) => new(text ?? throw new ArgumentNullException(nameof(text)), null, null);
 
+    /// <summary>An optional argument as text; a null string is Python's <c>None</c> (left out), so
+    /// <c>cond ? "(\\Seen)" : null</c> ports as it reads.</summary>
+    public static implicit operator ImapArg?(string? text) => text is null ? (ImapArg?)null : new ImapArg(text, null, null);
+
     /// <summary>The argument as the bytes a response gave back, sent as they are.</summary>
     public static implicit operator ImapArg(byte[] bytes) => new(null, bytes ?? throw new ArgumentNullException(nameof(bytes)), null);
 
