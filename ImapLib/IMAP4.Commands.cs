@@ -412,6 +412,9 @@ public partial class IMAP4
     public ImapResult xatom(string name, params ImapArg?[] args)
     {
         name = name.ToUpperInvariant();
+        // The name goes on the wire bare, before any argument: it must be one atom (no space, CR, LF, ...).
+        if (name.Length == 0 || !Wire.IsAtom(Encoding.ASCII.GetBytes(name), listWildcards: false) || name.Any(c => c > 0x7f))
+            throw new ArgumentException($"not an IMAP command name: {PyRepr.Of(name)}", nameof(name));
         imaplib.Commands.TryAdd(name, [state]);
         return _simple_command(name, RawAll(args));
     }

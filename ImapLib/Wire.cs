@@ -98,7 +98,7 @@ internal static class Wire
         parts.ToUpperInvariant() is "ALL" or "FAST" or "FULL" ? parts : List(parts);
 
     /// <summary>True when every byte is an ASTRING-CHAR (an ATOM-CHAR or ']').</summary>
-    private static bool IsAtom(ReadOnlySpan<byte> argument, bool listWildcards)
+    public static bool IsAtom(ReadOnlySpan<byte> argument, bool listWildcards)
     {
         foreach (byte b in argument)
         {
