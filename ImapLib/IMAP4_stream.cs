@@ -120,10 +120,18 @@ public class IMAP4_stream : IMAP4
         return inner is null ? new abort(message) : new abort(message, inner);
     }
 
-    /// <summary>The child's stdout and stdin as one duplex stream, with an optional read timeout
-    /// (pipes have none of their own).</summary>
+    /// <summary>
+    /// The child's stdout and stdin as one duplex stream, with the connection's timeout applied to reads and
+    /// writes (pipes have none of their own). A read that times out stays pending and its bytes are delivered by
+    /// the next read, so a timed-out wait never loses data; async reads go straight to the pipe, since their
+    /// callers (IDLE's waits) bound the wait themselves.
+    /// </summary>
     private sealed class PipePair(Stream input, Stream output, double? timeout) : Stream
     {
+        private Task<int>? _pendingRead;
+        private byte[] _pendingBuffer = [];
+        private int _leftoverStart, _leftoverEnd;
+
         public override bool CanRead => true;
         public override bool CanWrite => true;
         public override bool CanSeek => false;
@@ -134,25 +142,69 @@ public class IMAP4_stream : IMAP4
 
         public override int Read(Span<byte> buffer)
         {
-            if (timeout is null) return input.Read(buffer);
-            var rented = new byte[buffer.Length];
-            var reading = input.ReadAsync(rented, 0, rented.Length);
-            if (!reading.Wait(TimeSpan.FromSeconds(timeout.Value)))
+            if (_leftoverStart < _leftoverEnd) return TakeLeftover(buffer);
+            if (timeout is null && _pendingRead is null) return input.Read(buffer);
+            if (_pendingRead is null)
+            {
+                _pendingBuffer = new byte[Math.Max(buffer.Length, 1)];
+                _pendingRead = input.ReadAsync(_pendingBuffer, 0, _pendingBuffer.Length);
+            }
+            if (timeout is { } seconds && !Finishes(_pendingRead, seconds))
                 throw new TimeoutException("timed out");
-            int count = reading.Result;
-            rented.AsSpan(0, count).CopyTo(buffer);
-            return count;
+            var finished = _pendingRead;
+            _pendingRead = null;
+            _leftoverStart = 0;
+            _leftoverEnd = Completed(finished);
+            return _leftoverEnd == 0 ? 0 : TakeLeftover(buffer);
         }
 
-        public override void Write(byte[] buffer, int offset, int count) => output.Write(buffer, offset, count);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            _pendingRead is null && _leftoverStart == _leftoverEnd
+                ? input.ReadAsync(buffer, offset, count, cancellationToken)
+                : Task.FromResult(Read(buffer.AsSpan(offset, count)));
 
-        public override void Write(ReadOnlySpan<byte> buffer) => output.Write(buffer);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            _pendingRead is null && _leftoverStart == _leftoverEnd
+                ? input.ReadAsync(buffer, cancellationToken)
+                : ValueTask.FromResult(Read(buffer.Span));
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (timeout is not { } seconds)
+            {
+                output.Write(buffer);
+                return;
+            }
+            // A child that stops reading its stdin must not block us for ever.
+            var writing = output.WriteAsync(buffer.ToArray(), 0, buffer.Length);
+            if (!Finishes(writing, seconds))
+                throw new TimeoutException("timed out");
+            Completed(writing);
+        }
 
         public override void Flush() => output.Flush();
 
         public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 
         public override void SetLength(long value) => throw new NotSupportedException();
+
+        private int TakeLeftover(Span<byte> buffer)
+        {
+            int count = Math.Min(buffer.Length, _leftoverEnd - _leftoverStart);
+            _pendingBuffer.AsSpan(_leftoverStart, count).CopyTo(buffer);
+            _leftoverStart += count;
+            return count;
+        }
+
+        /// <summary>Whether <paramref name="task"/> ends (well or not) within the timeout; never throws.</summary>
+        private static bool Finishes(Task task, double seconds) => Task.WaitAny([task], TimeSpan.FromSeconds(seconds)) == 0;
+
+        /// <summary>The result of a finished task, with its own exception rather than an AggregateException.</summary>
+        private static T Completed<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+        private static void Completed(Task task) => task.GetAwaiter().GetResult();
 
         protected override void Dispose(bool disposing)
         {
