@@ -36,23 +36,14 @@ MULTIARCH=$(gcc -print-multiarch 2>/dev/null || true)
 [ -n "$MULTIARCH" ] || MULTIARCH="$(uname -m)-linux-gnu"
 LIBDIR="$CYRUS_ROOT/usr/lib/$MULTIARCH"
 
-die() { echo "cyrus.sh: $*" >&2; exit 1; }
-
-usage() {
-    sed -n '5,10p' "$0" | sed 's/^# \{0,1\}//' >&2
-    exit 2
-}
-
 default_dir() { echo "${IMAPLIB_CYRUS_DIR:-/tmp/imaplib-cyrus}"; }
 
-# Absolute path of DIR (it may not exist yet): the configs must only hold absolute paths.
-abs_dir() {
-    local d="${1:-$(default_dir)}"
-    case "$d" in /*) ;; *) d="$PWD/$d" ;; esac
-    echo "${d%/}"
-}
+SCRIPT_NAME=cyrus.sh
+USAGE_LINES=5,10
+# shellcheck source=lib/private-server.sh
+. "$(dirname "$0")/lib/private-server.sh"
 
-is_root() { [ "$(id -u)" -eq 0 ]; }
+master_pid() { live_pid "$1/run/master.pid" "$BIN/master"; }
 
 # Each DIR remembers the port and admin it was started with (DIR/settings), so that later calls
 # without the environment variables (env, stop, adduser) talk about the same server; the variables,
@@ -129,26 +120,7 @@ cmd_install() {
 }
 
 # Dedicated unprivileged user the Cyrus processes run as when we are root (master drops to cyrus_user).
-ensure_cyrus_user() {
-    if ! id -u "$CYRUS_USER_NAME" >/dev/null 2>&1; then
-        useradd --system --user-group --no-create-home --home-dir /nonexistent \
-            --shell /usr/sbin/nologin "$CYRUS_USER_NAME"
-    fi
-}
-
 run_as() { if is_root; then echo "$CYRUS_USER_NAME"; else id -un; fi; }
-
-master_pid() {
-    local pidfile="$1/run/master.pid" pid
-    [ -r "$pidfile" ] || return 1
-    pid=$(cat "$pidfile" 2>/dev/null) || return 1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-    # A stale master.pid (server killed hard) may name a reused pid: make sure it is Cyrus's master.
-    if [ -r "/proc/$pid/cmdline" ] && ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF "$BIN/master"; then
-        return 1
-    fi
-    echo "$pid"
-}
 
 write_config() {
     local dir="$1" tmp
@@ -201,21 +173,6 @@ EOF
 }
 
 # Wait (bounded) until the port greets.
-wait_greeting() {
-    local i
-    for i in $(seq 1 100); do
-        # Braces: so that "connection refused" from the failed redirection is silenced too.
-        if { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null; then
-            local line=""
-            read -r -t 2 line <&3 || true
-            exec 3<&- 3>&-
-            case "$line" in "* OK"*) return 0 ;; esac
-        fi
-        sleep 0.1
-    done
-    return 1
-}
-
 # A user name becomes a mailbox name (user.NAME): no hierarchy separator, nothing exotic.
 valid_name() { [[ "$1" =~ ^[A-Za-z0-9_][A-Za-z0-9_-]*$ ]]; }
 
@@ -244,7 +201,7 @@ prepare() {
     local dir="$1"
     cmd_install
     load_settings "$dir"
-    is_root && ensure_cyrus_user
+    is_root && ensure_system_user "$CYRUS_USER_NAME"
     # config/socket: where imapd binds its IDLE notification socket.
     mkdir -p "$dir" "$dir/config" "$dir/config/socket" "$dir/partition" "$dir/sieve" \
         "$dir/run/proc" "$dir/run/lock" "$dir/run/socket"
@@ -262,7 +219,7 @@ cmd_start() {
     dir=$(abs_dir "${1:-}")
     load_settings "$dir"
     if pid=$(master_pid "$dir"); then
-        wait_greeting || die "cyrus master (pid $pid) from $dir is running but port $PORT does not greet"
+        wait_greeting "$PORT" || die "cyrus master (pid $pid) from $dir is running but port $PORT does not greet"
         echo "cyrus already running (pid $pid), $dir"
         return 0
     fi
@@ -275,7 +232,7 @@ cmd_start() {
         tail -n 20 "$dir/master.log" >&2 2>/dev/null || true
         die "cyrus master failed to start"
     fi
-    if ! wait_greeting; then
+    if ! wait_greeting "$PORT"; then
         tail -n 20 "$dir/master.log" >&2 2>/dev/null || true
         if pid=$(master_pid "$dir"); then kill -TERM "$pid" 2>/dev/null || true; fi
         die "cyrus did not greet on 127.0.0.1:$PORT within 10 s"
@@ -284,19 +241,13 @@ cmd_start() {
 }
 
 cmd_stop() {
-    local dir pid i
+    local dir pid
     dir=$(abs_dir "${1:-}")
     if ! pid=$(master_pid "$dir"); then
         return 0
     fi
     # SIGTERM: master kills its children and exits.
-    kill -TERM "$pid"
-    for i in $(seq 1 100); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    die "cyrus master (pid $pid) did not exit in 10 s; killed"
+    stop_pid "$pid" "cyrus master"
 }
 
 cmd_adduser() {

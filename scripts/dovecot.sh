@@ -35,23 +35,14 @@ load_ports() {
     fi
 }
 
-die() { echo "dovecot.sh: $*" >&2; exit 1; }
-
-usage() {
-    sed -n '4,11p' "$0" | sed 's/^# \{0,1\}//' >&2
-    exit 2
-}
-
 default_dir() { echo "${IMAPLIB_DOVECOT_DIR:-/tmp/imaplib-dovecot}"; }
 
-# Absolute path of DIR (it may not exist yet): dovecot.conf must only hold absolute paths.
-abs_dir() {
-    local d="${1:-$(default_dir)}"
-    case "$d" in /*) ;; *) d="$PWD/$d" ;; esac
-    echo "${d%/}"
-}
+SCRIPT_NAME=dovecot.sh
+USAGE_LINES=4,11
+# shellcheck source=lib/private-server.sh
+. "$(dirname "$0")/lib/private-server.sh"
 
-is_root() { [ "$(id -u)" -eq 0 ]; }
+master_pid() { live_pid "$1/base/master.pid" "dovecot"; }
 
 cmd_install() {
     if [ -x "$DOVECOT_BIN" ] && [ -x "$IMAP_BIN" ] && command -v openssl >/dev/null; then
@@ -91,25 +82,6 @@ cmd_install() {
 }
 
 # Dedicated unprivileged owner of the mailboxes when we run as root (Dovecot refuses uid 0 for mail).
-ensure_mail_user() {
-    if ! id -u "$MAIL_USER" >/dev/null 2>&1; then
-        useradd --system --user-group --no-create-home --home-dir /nonexistent \
-            --shell /usr/sbin/nologin "$MAIL_USER"
-    fi
-}
-
-master_pid() {
-    local pidfile="$1/base/master.pid" pid
-    [ -r "$pidfile" ] || return 1
-    pid=$(cat "$pidfile" 2>/dev/null) || return 1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-    # A stale master.pid (server killed hard) may name a reused pid: make sure it is dovecot.
-    if [ -r "/proc/$pid/comm" ] && [ "$(cat "/proc/$pid/comm")" != dovecot ]; then
-        return 1
-    fi
-    echo "$pid"
-}
-
 gen_certs() {
     local dir="$1" tmp
     [ -s "$dir/ca.pem" ] && [ -s "$dir/server.pem" ] && [ -s "$dir/server.key" ] \
@@ -286,20 +258,6 @@ EOF
 }
 
 # Wait (bounded) until the plain port greets.
-wait_greeting() {
-    local i
-    for i in $(seq 1 100); do
-        if exec 3<>"/dev/tcp/127.0.0.1/$IMAP_PORT" 2>/dev/null; then
-            local line=""
-            read -r -t 2 line <&3 || true
-            exec 3<&- 3>&-
-            case "$line" in "* OK"*) return 0 ;; esac
-        fi
-        sleep 0.1
-    done
-    return 1
-}
-
 # A user name is a file name (DIR/users/NAME) and a path component of the home: keep it tame.
 valid_name() { [[ "$1" =~ ^[A-Za-z0-9_][A-Za-z0-9._@+-]*$ ]]; }
 
@@ -327,7 +285,7 @@ cmd_prepare() {
     # The mail uid must traverse DIR and own the homes; the auth process (dovecot user) reads users/.
     chmod 755 "$dir" "$dir/users"
     if is_root; then
-        ensure_mail_user
+        ensure_system_user "$MAIL_USER"
         chown "$MAIL_USER:$MAIL_USER" "$dir/home"
         chmod 755 "$dir/home"
     fi
@@ -342,7 +300,7 @@ cmd_start() {
     dir=$(abs_dir "${1:-}")
     load_ports "$dir"
     if pid=$(master_pid "$dir"); then
-        wait_greeting || die "dovecot (pid $pid) from $dir is running but port $IMAP_PORT does not greet"
+        wait_greeting "$IMAP_PORT" || die "dovecot (pid $pid) from $dir is running but port $IMAP_PORT does not greet"
         echo "dovecot already running (pid $pid), $dir"
         return 0
     fi
@@ -352,7 +310,7 @@ cmd_start() {
         tail -n 20 "$dir/dovecot.log" >&2 2>/dev/null || true
         die "dovecot failed to start"
     fi
-    if ! wait_greeting; then
+    if ! wait_greeting "$IMAP_PORT"; then
         tail -n 20 "$dir/dovecot.log" >&2 2>/dev/null || true
         die "dovecot did not greet on 127.0.0.1:$IMAP_PORT within 10 s"
     fi
@@ -360,18 +318,12 @@ cmd_start() {
 }
 
 cmd_stop() {
-    local dir pid i
+    local dir pid
     dir=$(abs_dir "${1:-}")
     if ! pid=$(master_pid "$dir"); then
         return 0
     fi
-    kill -TERM "$pid"
-    for i in $(seq 1 100); do
-        kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    die "dovecot (pid $pid) did not exit in 10 s; killed"
+    stop_pid "$pid" "dovecot"
 }
 
 cmd_adduser() {
