@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace ImapLib.Bench;
+
+/// <summary>
+/// One client running one scenario in a process of its own (so that its peak RSS means something): connect,
+/// prepare, one untimed warm-up repetition, then N timed repetitions. Prints one JSON object on stdout.
+/// </summary>
+internal static class Child
+{
+    public static IBenchClient Create(string client, int bufferSize) => client switch
+    {
+        "imaplib-cs" => new ImapLibClient(),
+        "mailkit" => CreateMailKit(),
+        "raw" => new RawClient(bufferSize),
+        _ => throw new ArgumentException($"unknown client {client}"),
+    };
+
+    // Kept apart so that MailKit's assemblies load only when MailKit is the client.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static IBenchClient CreateMailKit() => new MailKitClient();
+
+    public static int Run(Args a)
+    {
+        var conn = a.Conn();
+        string clientName = a.Get("client");
+        bool tls = a.Get("transport", "plain") == "tls";
+        int reps = a.GetInt("reps", 5);
+        int warmup = a.GetInt("warmup", 1);
+        var scenario = Scenario.All(a.Has("quick")).Single(s => s.Id == a.Get("scenario"));
+        IReadOnlyList<byte[]> appendMessages = scenario.Kind == "append" ? Seeder.ReadMessageFile(a.Get("append-file")) : [];
+
+        using var client = Create(clientName, a.GetInt("buffer", 64 * 1024));
+        long baseRss = Rss.CurrentKb();
+        client.Connect(conn, tls);
+        client.Prepare(scenario);
+        if (client is MailKitClient mk && scenario.Kind == "append") mk.Preload(appendMessages);
+
+        var times = new JsonArray();
+        var allocs = new JsonArray();
+        var pauses = new JsonArray();
+        var cpus = new JsonArray();
+        var gens = new JsonArray();
+        long messages = 0, bytes = 0;
+        for (int r = 0; r < warmup + reps; r++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            long alloc0 = GC.GetTotalAllocatedBytes(precise: true);
+            var pause0 = GC.GetTotalPauseDuration();
+            int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+            var cpu0 = Environment.CpuUsage.TotalTime;
+            var sw = Stopwatch.StartNew();
+            var result = client.Run(scenario, appendMessages);
+            sw.Stop();
+            var cpu = Environment.CpuUsage.TotalTime - cpu0;
+            long alloc1 = GC.GetTotalAllocatedBytes(precise: true);
+            var pause = GC.GetTotalPauseDuration() - pause0;
+            string gc = $"{GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2}";
+            client.AfterRep(scenario);
+            if (r < warmup) continue;
+            times.Add(sw.Elapsed.TotalSeconds);
+            allocs.Add(alloc1 - alloc0);
+            pauses.Add(pause.TotalSeconds);
+            cpus.Add(cpu.TotalSeconds);
+            gens.Add(gc);
+            messages = result.Messages;
+            bytes = result.Bytes;
+        }
+        var facts = client.Facts();
+        client.Logout();
+
+        var output = new JsonObject
+        {
+            ["client"] = clientName,
+            ["scenario"] = scenario.Id,
+            ["transport"] = tls ? "tls" : "plain",
+            ["times_s"] = times,
+            ["alloc_bytes"] = allocs,
+            // Inside the timed region: GC pause time, and collections as gen0/gen1/gen2 counts.
+            ["gc_pause_s"] = pauses,
+            // CPU time (user + system, all threads) this process spent in the timed region.
+            ["cpu_s"] = cpus,
+            ["gc_collections"] = gens,
+            ["messages"] = messages,
+            ["bytes"] = bytes,
+            ["peak_rss_kb"] = Rss.PeakKb(),
+            ["base_rss_kb"] = baseRss,
+            ["gc_gen0"] = GC.CollectionCount(0),
+            ["gc_gen2"] = GC.CollectionCount(2),
+            ["facts"] = JsonSerializerFacts(facts),
+        };
+        Console.Out.Write(output.ToJsonString());
+        Console.Out.Flush();
+        return 0;
+    }
+
+    private static JsonObject JsonSerializerFacts(Dictionary<string, object> facts)
+    {
+        var o = new JsonObject();
+        foreach (var (k, v) in facts) o[k] = JsonValue.Create(v);
+        return o;
+    }
+
+    /// <summary>Connect + login + select + logout, once; the suite times the whole process from outside.</summary>
+    public static int Startup(Args a)
+    {
+        var conn = a.Conn();
+        bool tls = a.Get("transport", "plain") == "tls";
+        string client = a.Get("client");
+        switch (client)
+        {
+            case "imaplib-cs":
+            {
+                using IMAP4 m = tls
+                    ? new IMAP4_SSL(conn.Host, conn.TlsPort, ssl_context: ssl.create_default_context(cafile: conn.CaFile))
+                    : new IMAP4(conn.Host, conn.Port);
+                m.login(conn.User, conn.Password);
+                m.select(Seeder.Box10K);
+                m.logout();
+                break;
+            }
+            default:
+            {
+                using var c = Create(client, 64 * 1024);
+                c.Connect(conn, tls);
+                c.Prepare(Scenario.All(false).First(s => s.Mailbox == Seeder.Box10K));
+                c.Logout();
+                break;
+            }
+        }
+        Console.Out.Write(new JsonObject
+        {
+            ["peak_rss_kb"] = Rss.PeakKb(),
+            // Start-up profile: methods the JIT compiled and the time it spent, process CPU so far.
+            ["jit_methods"] = System.Runtime.JitInfo.GetCompiledMethodCount(),
+            ["jit_ms"] = System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds,
+            ["cpu_ms"] = Environment.CpuUsage.TotalTime.TotalMilliseconds,
+        }.ToJsonString());
+        return 0;
+    }
+}
+
+internal static class Rss
+{
+    private static long Field(string name)
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith(name + ":", StringComparison.Ordinal))
+                return long.Parse(line[(name.Length + 1)..].Trim().Split(' ')[0]);
+        }
+        return -1;
+    }
+
+    /// <summary>Peak resident set size (VmHWM), KiB — what getrusage's ru_maxrss reports on Linux.</summary>
+    public static long PeakKb() => Field("VmHWM");
+
+    public static long CurrentKb() => Field("VmRSS");
+}
