@@ -154,6 +154,20 @@ public partial class IMAP4
     public ImapResult fetch(ImapArg message_set, ImapArg message_parts, bool uid = false) =>
         _untagged_response(Run("FETCH", uid, SequenceSet(message_set), FetchParts(message_parts)), "FETCH");
 
+    /// <summary>
+    /// <see cref="fetch(ImapArg, ImapArg, bool)"/> that streams: each literal of the FETCH responses is copied, as it
+    /// arrives, to the stream <paramref name="literal_sink"/> returns for its header (e.g. <c>1 (BODY[] {104857600}</c>),
+    /// so a message of any size passes through a small buffer. In <c>data</c> the pairs keep their header and an
+    /// empty literal. The caller owns (and disposes) the streams.
+    /// </summary>
+    public ImapResult fetch(ImapArg message_set, ImapArg message_parts, Func<byte[], Stream> literal_sink, bool uid = false)
+    {
+        ArgumentNullException.ThrowIfNull(literal_sink);
+        _literalSink = literal_sink;
+        try { return fetch(message_set, message_parts, uid); }
+        finally { _literalSink = null; }
+    }
+
     /// <summary><see cref="fetch(ImapArg, ImapArg, bool)"/> with newest CPython's <c>params</c>: each <c>?</c> in
     /// <paramref name="message_parts"/> is replaced by the next parameter, quoted as needed.</summary>
     public ImapResult fetch(ImapArg message_set, string message_parts, object?[] @params, bool uid = false) =>

@@ -79,34 +79,34 @@ public partial class IMAP4
             throw new @readonly("mailbox status changed to READ-ONLY");
 
         string tag = _new_tag();
-        var line = new MemoryStream();
-        var shown = new MemoryStream();
-        void Put(ReadOnlySpan<byte> bytes, bool secret = false)
-        {
-            line.Write(bytes);
-            shown.Write(secret ? "***"u8 : bytes);
-        }
-        Put(Encoding.ASCII.GetBytes(tag + " " + name));
-        for (int i = 0; i < args.Count; i++)
-        {
-            if (args[i] is not { } arg) continue;
-            Put(" "u8);
-            Put(arg, i == secretArg);
-        }
         // After ENABLE UTF8=ACCEPT an APPEND literal is sent in RFC 6855's form: UTF8 (~{n}...).
         bool utf8Literal = literal is not null && utf8_enabled;
         byte[] trailer = utf8Literal ? ")\r\n"u8.ToArray() : CRLF;
         // With LITERAL+ (RFC 7888) the literal follows at once: no round trip waiting for "+".
         bool nonSynchronizing = literal is not null && UseLiteralPlus && capabilities.Contains("LITERAL+");
-        if (literal is not null)
-            Put(Encoding.ASCII.GetBytes($"{(utf8Literal ? " UTF8 (~" : " ")}{{{literal.Length}{(nonSynchronizing ? "+" : "")}}}"));
+        byte[] head = Encoding.ASCII.GetBytes(tag + " " + name);
+        byte[] announcement = literal is null ? []
+            : Encoding.ASCII.GetBytes($"{(utf8Literal ? " UTF8 (~" : " ")}{{{literal.Length}{(nonSynchronizing ? "+" : "")}}}");
+        int lineLength = head.Length + announcement.Length;
+        foreach (var arg in args) lineLength += arg is null ? 0 : 1 + arg.Length;
+        var wire = new byte[lineLength + CRLF.Length];
+        var writer = new SpanWriter(wire);
+        writer.Put(head);
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] is not { } arg) continue;
+            writer.Put(" "u8);
+            writer.Put(arg);
+        }
+        writer.Put(announcement);
+        writer.Put(CRLF);
 
-        Trace(new LogEntry("> ", shown.ToArray()));
-        Put(CRLF);
-        Transmit(line.ToArray());
+        Trace(new LogEntry("> ", secretArg < 0 ? wire : Redacted(head, args, secretArg, announcement), secretArg < 0 ? lineLength : -1));
+        Transmit(wire);
         if (literal is null && literator is null) return tag;
         if (nonSynchronizing)
         {
+            // The literal and its trailer are separate writes, as Python sends them (send hooks see the same calls).
             if (debug >= 4) _mesg($"write literal size {literal!.Length}");
             Transmit(literal!);
             Transmit(trailer);
@@ -150,6 +150,33 @@ public partial class IMAP4
             if (_get_response() is null) Transmit("*\r\n"u8.ToArray());   // another challenge: cancel again
         }
         tagged_commands.Remove(tag);
+    }
+
+    /// <summary>The command line as the log shows it: the secret argument replaced by <c>***</c>.</summary>
+    private static byte[] Redacted(byte[] head, IReadOnlyList<byte[]?> args, int secretArg, byte[] announcement)
+    {
+        var shown = new List<byte>(head);
+        for (int i = 0; i < args.Count; i++)
+        {
+            if (args[i] is not { } arg) continue;
+            shown.Add((byte)' ');
+            shown.AddRange(i == secretArg ? "***"u8.ToArray() : arg);
+        }
+        shown.AddRange(announcement);
+        return shown.ToArray();
+    }
+
+    /// <summary>Fills a byte array front to back.</summary>
+    private ref struct SpanWriter(Span<byte> target)
+    {
+        private readonly Span<byte> _target = target;
+        private int _at;
+
+        public void Put(ReadOnlySpan<byte> bytes)
+        {
+            bytes.CopyTo(_target[_at..]);
+            _at += bytes.Length;
+        }
     }
 
     private string _new_tag()
@@ -279,7 +306,9 @@ public partial class IMAP4
             while ((size = ResponseParser.LiteralSize(dat)) >= 0)
             {
                 if (debug >= 4) _mesg($"read literal size {size}");
-                _append_untagged(typ, ImapItem.Pair(dat, ReadLiteral(size)));
+                _append_untagged(typ, _literalSink is { } sink && typ == "FETCH"
+                    ? ImapItem.Pair(dat, StreamLiteral(sink(dat), size))
+                    : ImapItem.Pair(dat, ReadLiteral(size)));
                 depth = ResponseParser.ParenDepth(dat, depth);
                 dat = _get_line();   // the rest of the response, which may announce another literal
                 // Inside an open parenthesis an empty line cannot end the response: a literal that ended in
@@ -318,6 +347,36 @@ public partial class IMAP4
         return data;
     }
 
+    /// <summary>Where FETCH literals go instead of into memory, during <c>fetch(..., literal_sink)</c>.</summary>
+    private Func<byte[], Stream>? _literalSink;
+
+    /// <summary>Copies a literal to <paramref name="destination"/> as it arrives, through one small buffer when the
+    /// built-in transport is in use (an overridden <see cref="read"/> hook is honoured, in one piece). Returns the
+    /// empty literal that stands in the (header, literal) pair.</summary>
+    private byte[] StreamLiteral(Stream destination, long size)
+    {
+        long copied;
+        try
+        {
+            if (_reader is { } reader && !ReadHookOverridden)
+                copied = reader.CopyTo(destination, size);
+            else
+            {
+                byte[] data = ReadLiteral(size);
+                destination.Write(data);
+                copied = data.Length;
+            }
+        }
+        catch (Exception e) when (IsTransportFailure(e))
+        {
+            throw SocketFailure(e);
+        }
+        if (copied < size) throw new abort("socket error: EOF");
+        return [];
+    }
+
+    private bool ReadHookOverridden => GetType().GetMethod(nameof(read), [typeof(int)])!.DeclaringType != typeof(IMAP4);
+
     /// <summary>One response line without its CRLF. EOF and a line without CRLF are aborts, as in Python.</summary>
     private byte[] _get_line()
     {
@@ -336,7 +395,7 @@ public partial class IMAP4
             throw new abort($"socket error: unterminated line: {PyRepr.Of(line)}");
         line = line[..^2];
         _lastLine = line;
-        Trace(new LogEntry("< ", line));
+        Trace(new LogEntry("< ", line, -1));
         return line;
     }
 

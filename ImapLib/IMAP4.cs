@@ -260,8 +260,12 @@ public partial class IMAP4 : IDisposable
     // ---- Debug output -----------------------------------------------------------------------------------
 
     private const int CommandLogLength = 10;
-    private readonly (LogEntry entry, double secs)?[] _cmd_log = new (LogEntry, double)?[CommandLogLength];
+    private readonly (LogEntry entry, long ticks)?[] _cmd_log = new (LogEntry, long)?[CommandLogLength];
     private int _cmd_log_idx;
+    // Log times are taken as cheap monotonic ticks (every line is logged) and turned into wall-clock time
+    // only when printed, from this pair taken at construction.
+    private readonly double _logEpochSeconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+    private readonly long _logEpochTicks = System.Diagnostics.Stopwatch.GetTimestamp();
 
     /// <summary>Writes one debug line to standard error with the time, as Python's <c>_mesg</c>.</summary>
     public void _mesg(string s, double? secs = null)
@@ -280,7 +284,8 @@ public partial class IMAP4 : IDisposable
         _mesg($"last {count} IMAP4 interactions:");
         for (int n = 0, i = _cmd_log_idx; n < CommandLogLength; n++, i = (i + 1) % CommandLogLength)
         {
-            if (_cmd_log[i] is { } logged) _mesg(logged.entry.ToString(), logged.secs);
+            if (_cmd_log[i] is { } logged)
+                _mesg(logged.entry.ToString(), _logEpochSeconds + (double)(logged.ticks - _logEpochTicks) / System.Diagnostics.Stopwatch.Frequency);
         }
     }
 
@@ -288,7 +293,7 @@ public partial class IMAP4 : IDisposable
     /// costs nothing on the hot path.</summary>
     private void _log(LogEntry entry)
     {
-        _cmd_log[_cmd_log_idx] = (entry, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
+        _cmd_log[_cmd_log_idx] = (entry, System.Diagnostics.Stopwatch.GetTimestamp());
         _cmd_log_idx = (_cmd_log_idx + 1) % CommandLogLength;
     }
 
@@ -299,9 +304,10 @@ public partial class IMAP4 : IDisposable
         else _log(entry);
     }
 
-    private readonly record struct LogEntry(string Prefix, byte[] Bytes)
+    /// <summary>A logged line: <paramref name="Bytes"/> up to <paramref name="Length"/> (-1: all of them).</summary>
+    private readonly record struct LogEntry(string Prefix, byte[] Bytes, int Length)
     {
-        public override string ToString() => Prefix + PyRepr.Of(Bytes);
+        public override string ToString() => Prefix + PyRepr.Of(Length < 0 ? Bytes : Bytes.AsSpan(0, Length));
     }
 
     private void _dump_ur(Dictionary<string, List<ImapItem?>> responses)

@@ -55,7 +55,8 @@ internal sealed class LineReader
     /// <summary>Exactly <paramref name="size"/> bytes, or fewer if the stream ends first (Python's <c>file.read(size)</c>).</summary>
     public byte[] Read(int size)
     {
-        byte[] result = new byte[Math.Min(size, TrustedLiteralSize)];
+        // Every byte is overwritten (or the array is trimmed), so skip the zeroing pass.
+        byte[] result = GC.AllocateUninitializedArray<byte>(Math.Min(size, TrustedLiteralSize));
         int filled = 0;
         while (filled < size)
         {
@@ -67,6 +68,22 @@ internal sealed class LineReader
         }
         if (filled < result.Length) Array.Resize(ref result, filled);
         return result;
+    }
+
+    /// <summary>Copies exactly <paramref name="size"/> bytes to <paramref name="destination"/> through one small
+    /// buffer, however large the literal; returns how many arrived before the stream ended.</summary>
+    public long CopyTo(Stream destination, long size)
+    {
+        byte[] chunk = new byte[Math.Min(size, _buffer.Length)];
+        long copied = 0;
+        while (copied < size)
+        {
+            int count = ReadInto(chunk.AsSpan(0, (int)Math.Min(chunk.Length, size - copied)));
+            if (count == 0) break;
+            destination.Write(chunk, 0, count);
+            copied += count;
+        }
+        return copied;
     }
 
     /// <summary>Reads what is available into <paramref name="destination"/>: from the buffer first, then the stream.

@@ -100,6 +100,7 @@ public class InjectionAndLimitTests
         if (type == typeof(Func<byte[], byte[]?>)) return (Func<byte[], byte[]?>)(_ => "\0user\0pass"u8.ToArray());
         if (type == typeof(Func<byte[], string?>)) return (Func<byte[], string?>)(_ => "response");
         if (type == typeof(IEnumerable<KeyValuePair<string, string?>>)) return new[] { new KeyValuePair<string, string?>("name", "imaplib") };
+        if (type == typeof(Func<byte[], Stream>)) return (Func<byte[], Stream>)(_ => Stream.Null);
         if (p.HasDefaultValue) return p.DefaultValue;
         throw new InvalidOperationException($"no benign value for {method.Name}({type.Name} {name})");
     }
