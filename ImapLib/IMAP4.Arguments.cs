@@ -31,8 +31,9 @@ public partial class IMAP4
         return Wire.Astring(arg.Encode(utf8_enabled), listWildcards);
     }
 
-    /// <summary>A message set: text and bytes as given; numbers, ranges and sequences written as a sequence set.</summary>
-    private byte[] SequenceSet(ImapArg arg) => Raw(arg.IsSequence ? arg.AsSequenceSet() : arg)!;
+    /// <summary>A message set: text and bytes as given; numbers, ranges and sequences are written as a sequence
+    /// set by <see cref="ImapArg"/> itself, so this is <see cref="Raw"/> under the name that says what it is.</summary>
+    private byte[] SequenceSet(ImapArg arg) => Raw(arg)!;
 
     /// <summary>A list argument (flags, status items, sort criteria, limits): a sequence joined in parentheses,
     /// text parenthesised unless it already is.</summary>

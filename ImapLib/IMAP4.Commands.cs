@@ -305,7 +305,6 @@ public partial class IMAP4
     {
         ImapArg box = mailbox ?? "INBOX";
         byte[] encoded = Mailbox(box);
-        string shown = box.IsText ? PyRepr.Of(box.ToString()) : PyRepr.Of(box.Encode(utf8_enabled));
         untagged_responses = [];
         is_readonly = @readonly;
         string name = @readonly ? "EXAMINE" : "SELECT";
@@ -319,7 +318,7 @@ public partial class IMAP4
         if (untagged_responses.ContainsKey("READ-ONLY") && !@readonly)
         {
             if (debug >= 1) _dump_ur(untagged_responses);
-            throw new @readonly($"{shown} is not writable");
+            throw new @readonly($"{(box.IsText ? PyRepr.Of(box.ToString()) : PyRepr.Of(box.Encode(utf8_enabled)))} is not writable");
         }
         return (result.typ, untagged_responses.TryGetValue("EXISTS", out var exists) ? exists : [null]);
     }
@@ -377,10 +376,9 @@ public partial class IMAP4
     public ImapResult uid(string command, params ImapArg?[] args)
     {
         command = command.ToUpperInvariant();
-        if (!imaplib.Commands.TryGetValue(command, out var states))
+        if (!imaplib.Commands.ContainsKey(command))
             throw new error($"Unknown IMAP4 UID command: {PyRepr.Of(command)}");
-        if (!states.Contains(state))
-            throw new error($"command {command} illegal in state {state}, only allowed in states {string.Join(", ", states)}");
+        CheckState(command);
         var result = _simple_command("UID", [Raw(command), .. UidArguments(command, args)]);
         return _untagged_response(result, command is "SEARCH" or "SORT" or "THREAD" ? command : "FETCH");
     }

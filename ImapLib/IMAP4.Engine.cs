@@ -44,9 +44,7 @@ public partial class IMAP4
     {
         var (_, dat) = capability();
         if (dat is [null]) throw new error("no CAPABILITY response from server");
-        var last = dat[^1]!;
-        byte[] text = last.IsPair ? last.Header : last.Bytes;
-        capabilities = DecodeForMessage(text).ToUpperInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        capabilities = ParseCapabilities(dat[^1]);
     }
 
     /// <summary>Takes the capabilities from an untagged CAPABILITY (the greeting's or a login's response code)
@@ -54,9 +52,20 @@ public partial class IMAP4
     protected void _refresh_capabilities()
     {
         if (untagged_responses.Remove("CAPABILITY", out var announced) && announced.Count > 0)
-            capabilities = DecodeForMessage(TextOf(announced[^1])).ToUpperInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            capabilities = ParseCapabilities(announced[^1]);
         else
             _get_capabilities();
+    }
+
+    /// <summary>The capability names of a CAPABILITY response (or code), upper-cased as Python does.</summary>
+    private string[] ParseCapabilities(ImapItem? response) =>
+        DecodeForMessage(TextOf(response)).ToUpperInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Raises Python's "illegal in state" error unless <paramref name="name"/> is legal now.</summary>
+    private void CheckState(string name)
+    {
+        if (!imaplib.Commands.TryGetValue(name, out var states) || !states.Contains(state))
+            throw new error($"command {name} illegal in state {state}, only allowed in states {string.Join(", ", states ?? [])}");
     }
 
     // ---- Sending ------------------------------------------------------------------------------------------
@@ -70,8 +79,7 @@ public partial class IMAP4
     private string _command(string name, IReadOnlyList<byte[]?> args, byte[]? literal = null,
         Func<byte[]?, byte[]>? literator = null, int secretArg = -1)
     {
-        if (!imaplib.Commands.TryGetValue(name, out var states) || !states.Contains(state))
-            throw new error($"command {name} illegal in state {state}, only allowed in states {string.Join(", ", states ?? [])}");
+        CheckState(name);
 
         foreach (var typ in (ReadOnlySpan<string>)["OK", "NO", "BAD"])
             untagged_responses.Remove(typ);
@@ -375,7 +383,8 @@ public partial class IMAP4
         return [];
     }
 
-    private bool ReadHookOverridden => GetType().GetMethod(nameof(read), [typeof(int)])!.DeclaringType != typeof(IMAP4);
+    private bool ReadHookOverridden => _readHookOverridden ??= GetType().GetMethod(nameof(read), [typeof(int)])!.DeclaringType != typeof(IMAP4);
+    private bool? _readHookOverridden;
 
     /// <summary>One response line without its CRLF. EOF and a line without CRLF are aborts, as in Python.</summary>
     private byte[] _get_line()

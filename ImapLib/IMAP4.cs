@@ -322,8 +322,6 @@ public partial class IMAP4 : IDisposable
         return shown.Count == 1 ? $"({shown[0]},)" : "(" + string.Join(", ", shown) + ")";
     }
 
-    private string Encoding_ => utf8_enabled ? "utf-8" : "ascii";
-
     private string DecodeForMessage(byte[] bytes) =>
         utf8_enabled ? Encoding.UTF8.GetString(bytes) : new string(bytes.Select(b => b < 0x80 ? (char)b : '\uFFFD').ToArray());
 }

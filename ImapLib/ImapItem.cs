@@ -142,10 +142,9 @@ public sealed class ImapItem : IEquatable<ImapItem>, IEnumerable<ImapItem?>
     /// <summary>Iterates a pair's two parts or a list's elements (Python's tuple/list iteration).</summary>
     public IEnumerator<ImapItem?> GetEnumerator()
     {
-        for (int i = 0; i < (_bytes is null ? Length : 0); i++)
-            yield return this[i];
         if (_bytes is not null)
             throw new InvalidOperationException("a byte-string item is not iterable as items; use .Bytes");
+        return Enumerable.Range(0, Length).Select(i => this[i]).GetEnumerator();
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

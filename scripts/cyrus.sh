@@ -241,11 +241,8 @@ cmd_start() {
 }
 
 cmd_stop() {
-    local dir pid
-    dir=$(abs_dir "${1:-}")
-    if ! pid=$(master_pid "$dir"); then
-        return 0
-    fi
+    local pid
+    pid=$(master_pid "$(abs_dir "${1:-}")") || return 0
     # SIGTERM: master kills its children and exits.
     stop_pid "$pid" "cyrus master"
 }
