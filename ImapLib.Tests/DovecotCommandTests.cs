@@ -1302,7 +1302,7 @@ public class DovecotCommandTests
         var account = Dovecot.NewAccount();
         using var M = account.Connect();
         M.select();
-        List<(string typ, List<ImapItem?> data)> seen;
+        List<ImapResult> seen;
         using (var idler = M.idle(duration: 5))
         {
             Assert.That(M.state, Is.EqualTo("IDLING"));

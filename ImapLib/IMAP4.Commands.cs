@@ -1,10 +1,12 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace ImapLib;
 
-// The public IMAP commands. Each states how its arguments are written (see IMAP4.Arguments.cs) and which
-// untagged response is its result; the engine does the rest.
+// The public IMAP commands, as Python names them. Most are one line: Execute looks the command up in the
+// command table (Protocol/CommandTable.cs), which says how its arguments are written and which untagged
+// response is its result; the engine does the rest. The others say here what is special about them.
 public partial class IMAP4
 {
     private static bool Truthy(ImapItem? item) => item is not null && item.Length > 0;
@@ -38,10 +40,10 @@ public partial class IMAP4
     public ImapResult append(ImapArg? mailbox, ImapArg? flags, object? date_time, byte[] message, bool translate_line_endings = true)
     {
         ArgumentNullException.ThrowIfNull(message);
-        byte[] box = mailbox is { } m && m.ToString().Length > 0 ? Mailbox(m) : "INBOX"u8.ToArray();
-        byte[]? flagList = flags is { } f && f.ToString().Length > 0 ? ListArg(f) : null;
+        byte[] box = mailbox is { } m && m.ToString().Length > 0 ? Encode(Arg.Mailbox, m) : "INBOX"u8.ToArray();
+        byte[]? flagList = flags is { } f && f.ToString().Length > 0 ? Encode(Arg.List, f) : null;
         byte[]? date = IsFalsy(date_time) ? null : Raw(imaplib.Time2Internaldate(date_time!));
-        byte[] literal = translate_line_endings ? Crlf.Normalize(message) : message;
+        byte[] literal = translate_line_endings ? Literals.NormalizeLineEndings(message) : message;
         return _command_complete("APPEND", _command("APPEND", [box, flagList, date], literal));
     }
 
@@ -86,15 +88,15 @@ public partial class IMAP4
     }
 
     /// <summary>Asks the server for its capabilities; <c>data</c> is the CAPABILITY response.</summary>
-    public ImapResult capability() => _untagged_response(_simple_command("CAPABILITY"), "CAPABILITY");
+    public ImapResult capability() => Execute("CAPABILITY");
 
     /// <summary>Checkpoints the selected mailbox.</summary>
-    public ImapResult check() => _simple_command("CHECK");
+    public ImapResult check() => Execute("CHECK");
 
     /// <summary>Closes the selected mailbox, removing messages flagged \Deleted; the state becomes AUTH whatever happens.</summary>
     public ImapResult close()
     {
-        try { return _simple_command("CLOSE"); }
+        try { return Execute("CLOSE"); }
         finally { state = "AUTH"; }
     }
 
@@ -103,23 +105,23 @@ public partial class IMAP4
     /// <param name="new_mailbox">The target mailbox.</param>
     /// <param name="uid">Send UID COPY (newest CPython's keyword).</param>
     public ImapResult copy(ImapArg message_set, ImapArg new_mailbox, bool uid = false) =>
-        Run("COPY", uid, SequenceSet(message_set), Mailbox(new_mailbox));
+        Execute("COPY", uid, message_set, new_mailbox);
 
     /// <summary>Creates <paramref name="mailbox"/>.</summary>
-    public ImapResult create(ImapArg mailbox) => _simple_command("CREATE", Mailbox(mailbox));
+    public ImapResult create(ImapArg mailbox) => Execute("CREATE", mailbox);
 
     /// <summary>Deletes <paramref name="mailbox"/>.</summary>
-    public ImapResult delete(ImapArg mailbox) => _simple_command("DELETE", Mailbox(mailbox));
+    public ImapResult delete(ImapArg mailbox) => Execute("DELETE", mailbox);
 
     /// <summary>Removes the ACL entry of <paramref name="who"/> on <paramref name="mailbox"/> (RFC 4314).</summary>
-    public ImapResult deleteacl(ImapArg mailbox, ImapArg who) => _simple_command("DELETEACL", Mailbox(mailbox), Astring(who));
+    public ImapResult deleteacl(ImapArg mailbox, ImapArg who) => Execute("DELETEACL", mailbox, who);
 
     /// <summary>Enables an extension (RFC 5161). Enabling UTF8=ACCEPT switches arguments to UTF-8.</summary>
     /// <exception cref="error">The server does not announce ENABLE.</exception>
     public ImapResult enable(string capability)
     {
         if (!capabilities.Contains("ENABLE")) throw new error("Server does not support ENABLE");
-        var result = _simple_command("ENABLE", Raw(capability));
+        var result = Execute("ENABLE", capability);
         if (result.typ == "OK" && capability.ToUpperInvariant().Contains("UTF8=ACCEPT") && Utf8Accepted()) _mode_utf8();
         return result;
     }
@@ -143,7 +145,7 @@ public partial class IMAP4
     {
         if (message_set is not null && !uid) throw new error("expunge() takes a message set only with uid=True (UID EXPUNGE)");
         if (message_set is null && uid) throw new error("UID EXPUNGE requires a message set");
-        return _untagged_response(Run("EXPUNGE", uid, message_set is { } set ? SequenceSet(set) : null), "EXPUNGE");
+        return Execute("EXPUNGE", uid, message_set);
     }
 
     /// <summary>Fetches <paramref name="message_parts"/> (e.g. <c>(RFC822)</c>) of <paramref name="message_set"/>;
@@ -152,7 +154,7 @@ public partial class IMAP4
     /// <param name="message_parts">The data items: text (parenthesised unless a macro) or a sequence of item names.</param>
     /// <param name="uid">Send UID FETCH (newest CPython's keyword).</param>
     public ImapResult fetch(ImapArg message_set, ImapArg message_parts, bool uid = false) =>
-        _untagged_response(Run("FETCH", uid, SequenceSet(message_set), FetchParts(message_parts)), "FETCH");
+        Execute("FETCH", uid, message_set, message_parts);
 
     /// <summary>
     /// <see cref="fetch(ImapArg, ImapArg, bool)"/> that streams: each literal of the FETCH responses is copied, as it
@@ -163,30 +165,29 @@ public partial class IMAP4
     public ImapResult fetch(ImapArg message_set, ImapArg message_parts, Func<byte[], Stream> literal_sink, bool uid = false)
     {
         ArgumentNullException.ThrowIfNull(literal_sink);
-        _literalSink = literal_sink;
-        try { return fetch(message_set, message_parts, uid); }
-        finally { _literalSink = null; }
+        using (Divert(new StreamingFetchSink(_sink, literal_sink)))
+            return fetch(message_set, message_parts, uid);
     }
 
     /// <summary><see cref="fetch(ImapArg, ImapArg, bool)"/> with newest CPython's <c>params</c>: each <c>?</c> in
     /// <paramref name="message_parts"/> is replaced by the next parameter, quoted as needed.</summary>
     public ImapResult fetch(ImapArg message_set, string message_parts, object?[] @params, bool uid = false) =>
-        fetch(message_set, Substitute(message_parts, @params), uid);
+        fetch(message_set, Arguments.Substitute(message_parts, @params), uid);
 
     /// <summary>Gets the ACL of <paramref name="mailbox"/>; <c>data</c> is the ACL response.</summary>
-    public ImapResult getacl(ImapArg mailbox) => _untagged_response(_simple_command("GETACL", Mailbox(mailbox)), "ACL");
+    public ImapResult getacl(ImapArg mailbox) => Execute("GETACL", mailbox);
 
     /// <summary>Gets annotations (draft ANNOTATEMORE); <c>data</c> is the ANNOTATION responses.</summary>
     public ImapResult getannotation(ImapArg mailbox, ImapArg entry, ImapArg attribute) =>
-        _untagged_response(_simple_command("GETANNOTATION", Mailbox(mailbox), Raw(entry), Raw(attribute)), "ANNOTATION");
+        Execute("GETANNOTATION", mailbox, entry, attribute);
 
     /// <summary>Gets the usage and limits of quota <paramref name="root"/> (RFC 2087).</summary>
-    public ImapResult getquota(ImapArg root) => _untagged_response(_simple_command("GETQUOTA", Astring(root)), "QUOTA");
+    public ImapResult getquota(ImapArg root) => Execute("GETQUOTA", root);
 
     /// <summary>Gets the quota roots of <paramref name="mailbox"/>: <c>data</c> is <c>[[QUOTAROOT...], [QUOTA...]]</c>.</summary>
     public ImapResult getquotaroot(ImapArg mailbox)
     {
-        var result = _simple_command("GETQUOTAROOT", Mailbox(mailbox));
+        var result = Execute("GETQUOTAROOT", mailbox);
         var (_, quota) = _untagged_response(result, "QUOTA");
         var (typ, quotaroot) = _untagged_response(result, "QUOTAROOT");
         return (typ, [ImapItem.List(quotaroot), ImapItem.List(quota)]);
@@ -194,13 +195,13 @@ public partial class IMAP4
 
     /// <summary>Lists the mailboxes matching <paramref name="pattern"/> under <paramref name="directory"/>.</summary>
     public ImapResult list(ImapArg? directory = null, ImapArg? pattern = null) =>
-        _untagged_response(_simple_command("LIST", Mailbox(directory ?? ""), Mailbox(pattern ?? "*", listWildcards: true)), "LIST");
+        Execute("LIST", directory ?? "", pattern ?? "*");
 
     /// <summary>Logs in with a plain-text password, which is always sent quoted.</summary>
     /// <exception cref="error">The server refused the login.</exception>
     public ImapResult login(ImapArg user, ImapArg password)
     {
-        var result = _command_complete("LOGIN", _command("LOGIN", [Astring(user), Wire.Quote(password.Encode(utf8_enabled))], secretArg: 1));
+        var result = _command_complete("LOGIN", _command("LOGIN", [Encode(Arg.Astring, user), Arguments.Quote(password.Encode(utf8_enabled))], secretArg: 1));
         if (result.typ != "OK") throw new error(Encoding.UTF8.GetString(TextOf(result.data[^1])));
         state = "AUTH";
         _refresh_capabilities();
@@ -224,16 +225,16 @@ public partial class IMAP4
     /// <param name="new_mailbox">The target mailbox.</param>
     /// <param name="uid">Send UID MOVE.</param>
     public ImapResult move(ImapArg message_set, ImapArg new_mailbox, bool uid = false) =>
-        Run("MOVE", uid, SequenceSet(message_set), Mailbox(new_mailbox));
+        Execute("MOVE", uid, message_set, new_mailbox);
 
     /// <summary>Exchanges identification with the server (RFC 2971): <paramref name="fields"/> are sent as quoted
     /// strings (a null value as NIL), no fields as NIL. <c>data</c> is the server's ID response.</summary>
     public ImapResult id(IEnumerable<KeyValuePair<string, string?>>? fields = null)
     {
-        string Quoted(string text) => Encoding.UTF8.GetString(Wire.Quote(Wire.Encode(text, utf8_enabled)));
+        string Quoted(string text) => Encoding.UTF8.GetString(Arguments.Quote(Arguments.Encode(text, utf8_enabled)));
         string list = fields is null ? "NIL"
             : "(" + string.Join(" ", fields.Select(f => Quoted(f.Key) + " " + (f.Value is null ? "NIL" : Quoted(f.Value)))) + ")";
-        return _untagged_response(_simple_command("ID", Raw(list)), "ID");
+        return Execute("ID", list);
     }
 
     /// <summary>Logs in with AUTHENTICATE CRAM-MD5 (RFC 2195): the password never crosses the wire.</summary>
@@ -253,30 +254,30 @@ public partial class IMAP4
 
     /// <summary>Lists the subscribed mailboxes matching <paramref name="pattern"/>.</summary>
     public ImapResult lsub(ImapArg? directory = null, ImapArg? pattern = null) =>
-        _untagged_response(_simple_command("LSUB", Mailbox(directory ?? ""), Mailbox(pattern ?? "*", listWildcards: true)), "LSUB");
+        Execute("LSUB", directory ?? "", pattern ?? "*");
 
     /// <summary>Shows the rights the current user has on <paramref name="mailbox"/> (RFC 4314).</summary>
-    public ImapResult myrights(ImapArg mailbox) => _untagged_response(_simple_command("MYRIGHTS", Mailbox(mailbox)), "MYRIGHTS");
+    public ImapResult myrights(ImapArg mailbox) => Execute("MYRIGHTS", mailbox);
 
     /// <summary>Returns the server's namespaces (RFC 2342). (Spelt <c>@namespace</c> in C#, where it is a keyword.)</summary>
-    public ImapResult @namespace() => _untagged_response(_simple_command("NAMESPACE"), "NAMESPACE");
+    public ImapResult @namespace() => Execute("NAMESPACE");
 
     /// <summary>Does nothing but collect whatever the server has to say.</summary>
     public ImapResult noop()
     {
         if (debug >= 3) _dump_ur(untagged_responses);
-        return _simple_command("NOOP");
+        return Execute("NOOP");
     }
 
     /// <summary>The obsolete IMAP2bis PARTIAL fetch; <c>data</c> is the FETCH responses.</summary>
     public ImapResult partial(ImapArg message_num, ImapArg message_part, ImapArg start, ImapArg length) =>
-        _untagged_response(_simple_command("PARTIAL", Raw(message_num), Raw(message_part), Raw(start), Raw(length)), "FETCH");
+        Execute("PARTIAL", message_num, message_part, start, length);
 
     /// <summary>Lets an administrator act as <paramref name="user"/>.</summary>
-    public ImapResult proxyauth(ImapArg user) => _simple_command("PROXYAUTH", Astring(user));
+    public ImapResult proxyauth(ImapArg user) => Execute("PROXYAUTH", user);
 
     /// <summary>Renames <paramref name="oldmailbox"/> to <paramref name="newmailbox"/>.</summary>
-    public ImapResult rename(ImapArg oldmailbox, ImapArg newmailbox) => _simple_command("RENAME", Mailbox(oldmailbox), Mailbox(newmailbox));
+    public ImapResult rename(ImapArg oldmailbox, ImapArg newmailbox) => Execute("RENAME", oldmailbox, newmailbox);
 
     /// <summary>Searches the selected mailbox; <c>data[0]</c> is the space-separated message numbers.</summary>
     /// <param name="charset">The CHARSET of the criteria, or null (must be null once UTF-8 is enabled).</param>
@@ -288,15 +289,15 @@ public partial class IMAP4
     public ImapResult search(string? charset, bool uid, params ImapArg?[] criteria)
     {
         if (charset is not null && utf8_enabled) throw new error("Non-None charset not valid in UTF8 mode");
-        byte[]?[] keys = Criteria(charset, criteria);
-        byte[]?[] args = charset is null ? keys : [Raw("CHARSET"), Charset(charset), .. keys];
+        byte[]?[] keys = Arguments.Criteria(charset, criteria, utf8_enabled);
+        byte[]?[] args = charset is null ? keys : [Raw("CHARSET"), Encode(Arg.Charset, charset), .. keys];
         return _untagged_response(Run("SEARCH", uid, args), "SEARCH");
     }
 
     /// <summary>SEARCH with newest CPython's <c>params</c>: each <c>?</c> in <paramref name="criteria"/> is
     /// replaced by the next parameter, quoted as needed (<c>M.search(null, "FROM ?", @params: [who])</c>).</summary>
     public ImapResult search(string? charset, string criteria, object?[] @params, bool uid = false) =>
-        search(charset, uid, Substitute(criteria, @params));
+        search(charset, uid, Arguments.Substitute(criteria, @params));
 
     /// <summary>Selects <paramref name="mailbox"/> (EXAMINE when <paramref name="readonly"/>); <c>data</c> is the
     /// EXISTS count. Other responses (FLAGS, UIDVALIDITY, ...) wait in <see cref="untagged_responses"/>.</summary>
@@ -304,7 +305,7 @@ public partial class IMAP4
     public ImapResult select(ImapArg? mailbox = null, bool @readonly = false)
     {
         ImapArg box = mailbox ?? "INBOX";
-        byte[] encoded = Mailbox(box);
+        byte[] encoded = Encode(Arg.Mailbox, box);
         untagged_responses = [];
         is_readonly = @readonly;
         string name = @readonly ? "EXAMINE" : "SELECT";
@@ -324,14 +325,14 @@ public partial class IMAP4
     }
 
     /// <summary>Grants <paramref name="what"/> rights on <paramref name="mailbox"/> to <paramref name="who"/> (RFC 4314).</summary>
-    public ImapResult setacl(ImapArg mailbox, ImapArg who, ImapArg what) => _simple_command("SETACL", Mailbox(mailbox), Astring(who), Astring(what));
+    public ImapResult setacl(ImapArg mailbox, ImapArg who, ImapArg what) => Execute("SETACL", mailbox, who, what);
 
     /// <summary>Sets annotations of <paramref name="mailbox"/> (draft ANNOTATEMORE); the entries are sent as given.</summary>
     public ImapResult setannotation(ImapArg mailbox, params ImapArg?[] args) =>
-        _untagged_response(_simple_command("SETANNOTATION", [Mailbox(mailbox), .. RawAll(args)]), "ANNOTATION");
+        Execute("SETANNOTATION", [mailbox, .. args]);
 
     /// <summary>Sets the <paramref name="limits"/> (e.g. <c>(STORAGE 1024)</c>) of quota <paramref name="root"/> (RFC 2087).</summary>
-    public ImapResult setquota(ImapArg root, ImapArg limits) => _untagged_response(_simple_command("SETQUOTA", Astring(root), ListArg(limits)), "QUOTA");
+    public ImapResult setquota(ImapArg root, ImapArg limits) => Execute("SETQUOTA", root, limits);
 
     /// <summary>Sorts the selected mailbox (RFC 5256); <paramref name="sort_criteria"/> is parenthesised if needed.</summary>
     public ImapResult sort(ImapArg sort_criteria, string? charset, params ImapArg?[] search_criteria) =>
@@ -339,22 +340,57 @@ public partial class IMAP4
 
     /// <summary><see cref="sort(ImapArg, string, Nullable{ImapArg}[])"/>, as UID SORT when <paramref name="uid"/> is set.</summary>
     public ImapResult sort(ImapArg sort_criteria, string? charset, bool uid, params ImapArg?[] search_criteria) =>
-        _untagged_response(Run("SORT", uid, [ListArg(sort_criteria), Charset(charset), .. Criteria(charset, search_criteria)]), "SORT");
+        Execute("SORT", uid, [sort_criteria, charset, .. search_criteria]);
 
     /// <summary>SORT with newest CPython's <c>params</c> substituted into <paramref name="search_criteria"/>.</summary>
     public ImapResult sort(ImapArg sort_criteria, string? charset, string search_criteria, object?[] @params, bool uid = false) =>
-        sort(sort_criteria, charset, uid, Substitute(search_criteria, @params));
+        sort(sort_criteria, charset, uid, Arguments.Substitute(search_criteria, @params));
 
     /// <summary>Asks for the status items <paramref name="names"/> (e.g. <c>(MESSAGES UNSEEN)</c>) of <paramref name="mailbox"/>.</summary>
-    public ImapResult status(ImapArg mailbox, ImapArg names) => _untagged_response(_simple_command("STATUS", Mailbox(mailbox), ListArg(names)), "STATUS");
+    public ImapResult status(ImapArg mailbox, ImapArg names) => Execute("STATUS", mailbox, names);
+
+    private bool _tls_established;
+
+    /// <summary>
+    /// Upgrades the connection to TLS with STARTTLS (RFC 3501 section 6.2.1), then re-reads the capabilities.
+    /// The certificate is verified by default (unlike CPython). Anything the server sent before the handshake
+    /// is discarded, so it cannot pose as a response from the secure session.
+    /// </summary>
+    /// <param name="ssl_context">TLS settings; null verifies against the system trust store.</param>
+    /// <exception cref="abort">TLS is already on, the server does not offer STARTTLS, or the handshake failed.</exception>
+    /// <exception cref="error">The server refused STARTTLS.</exception>
+    public ImapResult starttls(SslClientAuthenticationOptions? ssl_context = null)
+    {
+        const string name = "STARTTLS";
+        if (_tls_established) throw new abort("TLS session already established");
+        if (!capabilities.Contains(name)) throw new abort("TLS not supported by server");
+        var context = ssl_context ?? ssl.create_default_context();
+        var plain = Stream ?? throw new error("STARTTLS needs the default socket transport");
+        var result = _simple_command(name);
+        if (result.typ != "OK") throw new error("Couldn't establish TLS session");
+        try
+        {
+            // SetStream drops whatever was buffered after the OK line: it was sent in the clear.
+            SetStream(ssl.Handshake(plain, context, host, port), socket());
+        }
+        catch
+        {
+            try { shutdown(); } catch (Exception e) when (IsTransportFailure(e)) { }
+            state = "LOGOUT";
+            throw;
+        }
+        _tls_established = true;
+        _get_capabilities();
+        return _untagged_response(result, name);
+    }
 
     /// <summary>Changes flags: <paramref name="command"/> is FLAGS, +FLAGS or -FLAGS (optionally .SILENT);
     /// <paramref name="flags"/> is parenthesised if needed. <c>data</c> is the FETCH responses.</summary>
     public ImapResult store(ImapArg message_set, ImapArg command, ImapArg flags, bool uid = false) =>
-        _untagged_response(Run("STORE", uid, SequenceSet(message_set), Raw(command), ListArg(flags)), "FETCH");
+        Execute("STORE", uid, message_set, command, flags);
 
     /// <summary>Subscribes to <paramref name="mailbox"/>.</summary>
-    public ImapResult subscribe(ImapArg mailbox) => _simple_command("SUBSCRIBE", Mailbox(mailbox));
+    public ImapResult subscribe(ImapArg mailbox) => Execute("SUBSCRIBE", mailbox);
 
     /// <summary>Threads the selected mailbox (RFC 5256); <c>data</c> is the THREAD response.</summary>
     public ImapResult thread(ImapArg threading_algorithm, string? charset, params ImapArg?[] search_criteria) =>
@@ -362,11 +398,11 @@ public partial class IMAP4
 
     /// <summary><see cref="thread(ImapArg, string, Nullable{ImapArg}[])"/>, as UID THREAD when <paramref name="uid"/> is set.</summary>
     public ImapResult thread(ImapArg threading_algorithm, string? charset, bool uid, params ImapArg?[] search_criteria) =>
-        _untagged_response(Run("THREAD", uid, [Raw(threading_algorithm), Charset(charset), .. Criteria(charset, search_criteria)]), "THREAD");
+        Execute("THREAD", uid, [threading_algorithm, charset, .. search_criteria]);
 
     /// <summary>THREAD with newest CPython's <c>params</c> substituted into <paramref name="search_criteria"/>.</summary>
     public ImapResult thread(ImapArg threading_algorithm, string? charset, string search_criteria, object?[] @params, bool uid = false) =>
-        thread(threading_algorithm, charset, uid, Substitute(search_criteria, @params));
+        thread(threading_algorithm, charset, uid, Arguments.Substitute(search_criteria, @params));
 
     /// <summary>
     /// Runs <paramref name="command"/> (FETCH, SEARCH, STORE, COPY, ...) with UIDs instead of message numbers.
@@ -379,43 +415,17 @@ public partial class IMAP4
         if (!imaplib.Commands.ContainsKey(command))
             throw new error($"Unknown IMAP4 UID command: {PyRepr.Of(command)}");
         CheckState(command);
-        var result = _simple_command("UID", [Raw(command), .. UidArguments(command, args)]);
-        return _untagged_response(result, command is "SEARCH" or "SORT" or "THREAD" ? command : "FETCH");
-    }
-
-    /// <summary>The arguments of a UID sub-command, each written as the plain command writes it (newest CPython).</summary>
-    private byte[]?[] UidArguments(string command, ImapArg?[] args)
-    {
-        if (command is "SORT" or "THREAD" && args is [var first, var charsetArg, ..])
-        {
-            // Both take (criteria-or-algorithm, charset, search criteria...), the criteria in that charset.
-            string? charset = charsetArg?.ToString();
-            byte[]? head = command == "SORT" && first is { } criteria ? ListArg(criteria) : Raw(first);
-            return [head, Charset(charset), .. Criteria(charset, args[2..])];
-        }
-        var encoded = new byte[]?[args.Length];
-        for (int i = 0; i < args.Length; i++)
-        {
-            if (args[i] is not { } arg) continue;
-            encoded[i] = (command, i) switch
-            {
-                ("COPY" or "MOVE" or "FETCH" or "STORE" or "EXPUNGE", 0) => SequenceSet(arg),
-                ("COPY" or "MOVE", 1) => Mailbox(arg),
-                ("FETCH", 1) => FetchParts(arg),
-                ("STORE", 2) => ListArg(arg),
-                _ => Raw(arg),
-            };
-        }
-        return encoded;
+        var row = CommandTable.Row(command);
+        return _untagged_response(Run(command, uid: true, Arguments.Encode(row, args, utf8_enabled)), row.UidResult);
     }
 
     /// <summary>Unsubscribes from <paramref name="mailbox"/>.</summary>
-    public ImapResult unsubscribe(ImapArg mailbox) => _simple_command("UNSUBSCRIBE", Mailbox(mailbox));
+    public ImapResult unsubscribe(ImapArg mailbox) => Execute("UNSUBSCRIBE", mailbox);
 
     /// <summary>Leaves the selected mailbox without expunging (RFC 3691); the state becomes AUTH whatever happens.</summary>
     public ImapResult unselect()
     {
-        try { return _simple_command("UNSELECT"); }
+        try { return Execute("UNSELECT"); }
         finally { state = "AUTH"; }
     }
 
@@ -425,9 +435,34 @@ public partial class IMAP4
     {
         name = name.ToUpperInvariant();
         // The name goes on the wire bare, before any argument: it must be one atom (no space, CR, LF, ...).
-        if (name.Length == 0 || !Wire.IsAtom(Encoding.ASCII.GetBytes(name), listWildcards: false) || name.Any(c => c > 0x7f))
+        if (name.Length == 0 || !Arguments.IsAtom(Encoding.ASCII.GetBytes(name), listWildcards: false) || name.Any(c => c > 0x7f))
             throw new ArgumentException($"not an IMAP command name: {PyRepr.Of(name)}", nameof(name));
         imaplib.Commands.TryAdd(name, [state]);
-        return _simple_command(name, RawAll(args));
+        return Execute(name, args);
     }
+
+    // ---- The table-driven path -------------------------------------------------------------------------------
+
+    /// <summary>Runs <paramref name="name"/> with <paramref name="args"/> written as its table row says, and returns
+    /// its result: the untagged response the row names, or the tagged completion.</summary>
+    private ImapResult Execute(string name, params ImapArg?[] args) => Execute(name, uid: false, args);
+
+    /// <summary><see cref="Execute(string, Nullable{ImapArg}[])"/>, as <c>UID name</c> when <paramref name="uid"/> is
+    /// set (newest CPython's <c>uid=True</c> keyword).</summary>
+    private ImapResult Execute(string name, bool uid, params ImapArg?[] args)
+    {
+        var row = CommandTable.Row(name);
+        var result = Run(name, uid, Arguments.Encode(row, args, utf8_enabled));
+        return row.Result is { } untagged ? _untagged_response(result, untagged) : result;
+    }
+
+    /// <summary>Sends <paramref name="name"/> (or <c>UID name</c>) with arguments already written.</summary>
+    private ImapResult Run(string name, bool uid, byte[]?[] args) =>
+        uid ? _simple_command("UID", [Raw(name), .. args]) : _simple_command(name, args);
+
+    /// <summary>An argument of kind <paramref name="kind"/>, written for this connection (ASCII or UTF-8).</summary>
+    private byte[] Encode(Arg kind, ImapArg arg) => Arguments.Encode(kind, arg, utf8_enabled);
+
+    /// <summary>An argument sent as given, or null (left out) for None.</summary>
+    private byte[]? Raw(ImapArg? arg) => arg is { } a ? Arguments.Raw(a, utf8_enabled) : null;
 }

@@ -65,7 +65,7 @@ public partial class IMAP4 : IDisposable
     public string? PROTOCOL_VERSION { get; private set; }
 
     /// <summary>Commands sent and not yet collected: tag → null, or the tagged result once it arrived.</summary>
-    public Dictionary<string, (string typ, List<ImapItem?> data)?> tagged_commands { get; } = [];
+    public Dictionary<string, ImapResult?> tagged_commands { get; } = [];
 
     /// <summary>Untagged responses received and not yet consumed, by response name (FETCH, EXISTS, ...),
     /// including the bracketed codes of OK/NO/BAD lines (UIDVALIDITY, READ-ONLY, ...).</summary>
@@ -108,12 +108,14 @@ public partial class IMAP4 : IDisposable
     /// <exception cref="ArgumentException"><paramref name="timeout"/> is zero or negative (non-blocking is not supported).</exception>
     public IMAP4(string host = "", int port = imaplib.IMAP4_PORT, double? timeout = null)
     {
+        _sink = new UntaggedStore(_append_untagged);
         Connect(host, port, timeout);
     }
 
     /// <summary>For subclasses that must set themselves up before connecting; they call <see cref="Connect"/>.</summary>
     protected IMAP4(bool connect)
     {
+        _sink = new UntaggedStore(_append_untagged);
         if (connect) Connect("", imaplib.IMAP4_PORT, null);
     }
 
@@ -196,7 +198,17 @@ public partial class IMAP4 : IDisposable
     protected Stream? Stream => _stream;
 
     /// <summary>Reads <paramref name="size"/> bytes from the server (fewer only at end of stream).</summary>
-    public virtual byte[] read(int size) => Reader.Read(size);
+    /// <remarks>While a streaming fetch copies a literal, this built-in hook copies the bytes straight to the
+    /// caller's stream and returns an empty array; an override that returns the bytes itself is honoured too.</remarks>
+    public virtual byte[] read(int size)
+    {
+        if (_literalDestination is { } destination)
+        {
+            _literalStreamed += Reader.CopyTo(destination, size);
+            return [];
+        }
+        return Reader.Read(size);
+    }
 
     /// <summary>Reads one line from the server, at most <see cref="imaplib._MAXLINE"/> bytes.</summary>
     /// <exception cref="error">The line is longer than the limit.</exception>
@@ -256,72 +268,4 @@ public partial class IMAP4 : IDisposable
             try { shutdown(); } catch (Exception e2) when (e2 is IOException or SocketException or ObjectDisposedException or error) { }
         }
     }
-
-    // ---- Debug output -----------------------------------------------------------------------------------
-
-    private const int CommandLogLength = 10;
-    private readonly (LogEntry entry, long ticks)?[] _cmd_log = new (LogEntry, long)?[CommandLogLength];
-    private int _cmd_log_idx;
-    // Log times are taken as cheap monotonic ticks (every line is logged) and turned into wall-clock time
-    // only when printed, from this pair taken at construction.
-    private readonly double _logEpochSeconds = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
-    private readonly long _logEpochTicks = System.Diagnostics.Stopwatch.GetTimestamp();
-
-    /// <summary>Writes one debug line to standard error with the time, as Python's <c>_mesg</c>.</summary>
-    public void _mesg(string s, double? secs = null)
-    {
-        double now = secs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
-        var local = DateTimeOffset.FromUnixTimeMilliseconds((long)(now * 1000)).ToLocalTime();
-        int hundredths = (int)(now * 100 % 100);
-        Console.Error.Write(string.Create(CultureInfo.InvariantCulture, $"  {local:mm\\:ss}.{hundredths:00} {s}\n"));
-        Console.Error.Flush();
-    }
-
-    /// <summary>Prints the last ten interactions with the server to standard error (secrets redacted).</summary>
-    public void print_log()
-    {
-        int count = _cmd_log.Count(entry => entry is not null);
-        _mesg($"last {count} IMAP4 interactions:");
-        for (int n = 0, i = _cmd_log_idx; n < CommandLogLength; n++, i = (i + 1) % CommandLogLength)
-        {
-            if (_cmd_log[i] is { } logged)
-                _mesg(logged.entry.ToString(), _logEpochSeconds + (double)(logged.ticks - _logEpochTicks) / System.Diagnostics.Stopwatch.Frequency);
-        }
-    }
-
-    /// <summary>Keeps one interaction for <see cref="print_log"/>; it is formatted only if printed, so the log
-    /// costs nothing on the hot path.</summary>
-    private void _log(LogEntry entry)
-    {
-        _cmd_log[_cmd_log_idx] = (entry, System.Diagnostics.Stopwatch.GetTimestamp());
-        _cmd_log_idx = (_cmd_log_idx + 1) % CommandLogLength;
-    }
-
-    /// <summary>A line sent or received: shown at debug level 4 and above, otherwise kept in the interaction log.</summary>
-    private void Trace(LogEntry entry)
-    {
-        if (debug >= 4) _mesg(entry.ToString());
-        else _log(entry);
-    }
-
-    /// <summary>A logged line: <paramref name="Bytes"/> up to <paramref name="Length"/> (-1: all of them).</summary>
-    private readonly record struct LogEntry(string Prefix, byte[] Bytes, int Length)
-    {
-        public override string ToString() => Prefix + PyRepr.Of(Length < 0 ? Bytes : Bytes.AsSpan(0, Length));
-    }
-
-    private void _dump_ur(Dictionary<string, List<ImapItem?>> responses)
-    {
-        if (responses.Count == 0) return;
-        _mesg("untagged responses dump:" + string.Join("\n\t\t", responses.Select(pair => $"{pair.Key}: {PyRepr.Of(pair.Value)}")));
-    }
-
-    private static string TupleRepr(IEnumerable<string> items)
-    {
-        var shown = items.Select(PyRepr.Of).ToList();
-        return shown.Count == 1 ? $"({shown[0]},)" : "(" + string.Join(", ", shown) + ")";
-    }
-
-    private string DecodeForMessage(byte[] bytes) =>
-        utf8_enabled ? Encoding.UTF8.GetString(bytes) : new string(bytes.Select(b => b < 0x80 ? (char)b : '\uFFFD').ToArray());
 }

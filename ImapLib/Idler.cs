@@ -2,10 +2,6 @@ namespace ImapLib;
 
 public partial class IMAP4
 {
-    /// <summary>Responses captured while idling, in arrival order: (type, data) with a literal's parts together.</summary>
-    private readonly List<ImapResult> _idle_responses = [];
-    private bool _idle_capture;
-
     /// <summary>
     /// Starts IDLE (RFC 2177) and returns the <see cref="Idler"/> that yields the server's responses as they arrive.
     /// Use it in a <c>using</c> block, as Python's <c>with M.idle() as idler:</c>; leaving the block sends DONE.
@@ -24,17 +20,22 @@ public partial class IMAP4
         return reader.WaitForData(TimeSpan.FromSeconds(timeout.Value));
     }
 
-    /// <summary>Files untagged data into the IDLE queue while idling: a new response starts a new entry, the lines
-    /// that follow a literal join the entry of the response they belong to.</summary>
-    private bool CaptureIdleResponse(string typ, ImapItem dat)
+    /// <summary>The sink of an IDLE session: untagged data queued in arrival order, one (type, data) entry per
+    /// response, the lines that follow a literal joining the entry of the response they belong to.</summary>
+    private sealed class IdleQueue(IMAP4 imap) : IResponseSink
     {
-        if (!_idle_capture) return false;
-        if (_idle_responses.Count == 0 || !_idle_responses[^1].data[^1]!.IsPair)
-            _idle_responses.Add((typ, [dat]));
-        else
-            _idle_responses[^1].data.Add(dat);
-        if (debug >= 5) _mesg($"idle: queue untagged {typ} {PyRepr.Of(dat)}");
-        return true;
+        public readonly List<ImapResult> Responses = [];
+
+        public void Add(string typ, ImapItem data)
+        {
+            if (Responses.Count == 0 || !Responses[^1].data[^1]!.IsPair)
+                Responses.Add(new ImapResult(typ, [data]));
+            else
+                Responses[^1].data.Add(data);
+            if (imap.debug >= 5) imap._mesg($"idle: queue untagged {typ} {PyRepr.Of(data)}");
+        }
+
+        public Stream? LiteralDestination(string typ, byte[] header) => null;
     }
 
     /// <summary>
@@ -49,6 +50,8 @@ public partial class IMAP4
         private readonly string _tag;
         private readonly string _savedState;
         private readonly DateTime? _deadline;
+        private readonly IdleQueue _queue;
+        private readonly SinkScope _diverted;
         private bool _done;
 
         internal Idler(IMAP4 imap, double? duration)
@@ -60,7 +63,8 @@ public partial class IMAP4
             _imap = imap;
             _duration = duration;
             if (imap.debug >= 4) imap._mesg($"idle start duration={(duration is null ? "None" : duration)}");
-            imap._idle_capture = true;
+            _queue = new IdleQueue(imap);
+            _diverted = imap.Divert(_queue);
             try
             {
                 _tag = imap._command("IDLE", []);
@@ -79,7 +83,7 @@ public partial class IMAP4
             }
             catch
             {
-                imap._idle_capture = false;
+                _diverted.Dispose();
                 throw;
             }
             if (duration is not null) _deadline = DateTime.UtcNow.AddSeconds(duration.Value);
@@ -126,7 +130,7 @@ public partial class IMAP4
         {
             var imap = _imap;
             if (imap.state != "IDLING") throw new error("_pop() only works during IDLE");
-            while (imap._idle_responses.Count == 0)
+            while (_queue.Responses.Count == 0)
             {
                 if (imap.tagged_commands.TryGetValue(_tag, out var ended) && ended is not null)
                     return null;   // the server ended IDLE itself; nothing more will come
@@ -137,8 +141,8 @@ public partial class IMAP4
                 }
                 imap._get_response();
             }
-            var next = imap._idle_responses[0];
-            imap._idle_responses.RemoveAt(0);
+            var next = _queue.Responses[0];
+            _queue.Responses.RemoveAt(0);
             if (imap.debug >= 4) imap._mesg($"idle _pop({(timeout is null ? "None" : timeout)}) read {next.typ}");
             return next;
         }
@@ -152,14 +156,14 @@ public partial class IMAP4
             var imap = _imap;
             if (imap.debug >= 4) imap._mesg("idle done");
             imap.state = _savedState;
-            imap._idle_capture = false;
-            if (imap.debug >= 4 && imap._idle_responses.Count > 0)
-                imap._mesg($"idle quit with {imap._idle_responses.Count} leftover responses");
-            foreach (var (typ, data) in imap._idle_responses)
+            _diverted.Dispose();
+            if (imap.debug >= 4 && _queue.Responses.Count > 0)
+                imap._mesg($"idle quit with {_queue.Responses.Count} leftover responses");
+            foreach (var (typ, data) in _queue.Responses)
             {
-                foreach (var datum in data) imap._append_untagged(typ, datum!);
+                foreach (var datum in data) imap._sink.Add(typ, datum!);
             }
-            imap._idle_responses.Clear();
+            _queue.Responses.Clear();
             try
             {
                 // If the server already ended IDLE (its tagged reply is in), DONE would be a stray command.

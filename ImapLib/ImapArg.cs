@@ -76,13 +76,13 @@ public readonly struct ImapArg
 
     /// <summary>The argument's bytes: text encoded as the connection does (ASCII, or UTF-8 once enabled);
     /// a sequence is written as a message set.</summary>
-    internal byte[] Encode(bool utf8) => _bytes ?? (_items is null ? Wire.Encode(_text ?? "", utf8) : Wire.Encode(AsSequenceSet(), utf8));
+    internal byte[] Encode(bool utf8) => _bytes ?? (_items is null ? Arguments.Encode(_text ?? "", utf8) : Arguments.Encode(AsSequenceSet(), utf8));
 
     /// <summary>A message set: numbers as they are, ranges as <c>a:b</c>, a sequence joined with commas.</summary>
     internal string AsSequenceSet() => _items is null ? ToString() : string.Join(",", _items.Select(SequenceSetPart));
 
     /// <summary>A parenthesised list: a sequence joined with spaces; text parenthesised unless it already is.</summary>
-    internal string AsList() => _items is null ? Wire.List(ToString()) : "(" + string.Join(" ", _items.Select(TextOf)) + ")";
+    internal string AsList() => _items is null ? Arguments.List(ToString()) : "(" + string.Join(" ", _items.Select(TextOf)) + ")";
 
     /// <summary>The argument as text, as Python's <c>str()</c> would show it in a message.</summary>
     public override string ToString() => _text ?? (_bytes is not null ? Encoding.UTF8.GetString(_bytes) : AsSequenceSet());

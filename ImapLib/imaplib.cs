@@ -30,58 +30,11 @@ public static partial class imaplib
     public static readonly IReadOnlyList<string> AllowedVersions = ["IMAP4REV1", "IMAP4"];
 
     /// <summary>
-    /// The command table: each command and the connection states it is legal in. It is the one place that
-    /// states legality; <c>xatom</c> adds unknown commands to it, as Python does.
+    /// Each command and the connection states it is legal in (Python's <c>imaplib.Commands</c>), derived from the
+    /// library's command table. <c>xatom</c> adds unknown commands to it, as Python does.
     /// </summary>
-    public static readonly ConcurrentDictionary<string, string[]> Commands = new(new Dictionary<string, string[]>
-    {
-        ["APPEND"] = [AUTH, SELECTED],
-        ["AUTHENTICATE"] = [NONAUTH],
-        ["CAPABILITY"] = [NONAUTH, AUTH, SELECTED, LOGOUT],
-        ["CHECK"] = [SELECTED],
-        ["CLOSE"] = [SELECTED],
-        ["COPY"] = [SELECTED],
-        ["CREATE"] = [AUTH, SELECTED],
-        ["DELETE"] = [AUTH, SELECTED],
-        ["DELETEACL"] = [AUTH, SELECTED],
-        ["ENABLE"] = [AUTH],
-        ["EXAMINE"] = [AUTH, SELECTED],
-        ["EXPUNGE"] = [SELECTED],
-        ["FETCH"] = [SELECTED],
-        ["GETACL"] = [AUTH, SELECTED],
-        ["GETANNOTATION"] = [AUTH, SELECTED],
-        ["GETQUOTA"] = [AUTH, SELECTED],
-        ["GETQUOTAROOT"] = [AUTH, SELECTED],
-        ["ID"] = [NONAUTH, AUTH, SELECTED],
-        ["IDLE"] = [AUTH, SELECTED],
-        ["MYRIGHTS"] = [AUTH, SELECTED],
-        ["LIST"] = [AUTH, SELECTED],
-        ["LOGIN"] = [NONAUTH],
-        ["LOGOUT"] = [NONAUTH, AUTH, SELECTED, LOGOUT],
-        ["LSUB"] = [AUTH, SELECTED],
-        ["MOVE"] = [SELECTED],
-        ["NAMESPACE"] = [AUTH, SELECTED],
-        ["NOOP"] = [NONAUTH, AUTH, SELECTED, LOGOUT],
-        ["PARTIAL"] = [SELECTED],
-        ["PROXYAUTH"] = [AUTH],
-        ["RENAME"] = [AUTH, SELECTED],
-        ["SEARCH"] = [SELECTED],
-        ["SELECT"] = [AUTH, SELECTED],
-        ["SETACL"] = [AUTH, SELECTED],
-        ["SETANNOTATION"] = [AUTH, SELECTED],
-        ["SETQUOTA"] = [AUTH, SELECTED],
-        ["SORT"] = [SELECTED],
-        ["STARTTLS"] = [NONAUTH],
-        ["STATUS"] = [AUTH, SELECTED],
-        ["STORE"] = [SELECTED],
-        ["SUBSCRIBE"] = [AUTH, SELECTED],
-        ["THREAD"] = [SELECTED],
-        ["UID"] = [SELECTED],
-        ["UNSUBSCRIBE"] = [AUTH, SELECTED],
-        ["UNSELECT"] = [SELECTED],
-    });
-
-    private const string NONAUTH = "NONAUTH", AUTH = "AUTH", SELECTED = "SELECTED", LOGOUT = "LOGOUT";
+    public static readonly ConcurrentDictionary<string, string[]> Commands =
+        new(CommandTable.Rows.Select(row => KeyValuePair.Create(row.Name, row.States)));
 
     private static readonly string[] Months = ["", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 

@@ -3,13 +3,11 @@ namespace ImapLib;
 /// <summary>
 /// Buffered reading of a byte stream in the two ways IMAP needs: a line up to a limit, and a literal of an
 /// announced size. Neither trusts the peer: a line stops at the limit, and a literal's buffer grows only as
-/// bytes actually arrive beyond <see cref="TrustedLiteralSize"/>, so a server that announces gigabytes and
+/// bytes actually arrive beyond <see cref="Literals.TrustedSize"/>, so a server that announces gigabytes and
 /// sends a few bytes cannot make us allocate gigabytes.
 /// </summary>
 internal sealed class LineReader
 {
-    /// <summary>Literals up to this size are read into an array allocated once at their announced size.</summary>
-    public const int TrustedLiteralSize = 16 * 1024 * 1024;
 
     private readonly Stream _stream;
     private readonly byte[] _buffer;
@@ -56,7 +54,7 @@ internal sealed class LineReader
     public byte[] Read(int size)
     {
         // Every byte is overwritten (or the array is trimmed), so skip the zeroing pass.
-        byte[] result = GC.AllocateUninitializedArray<byte>(Math.Min(size, TrustedLiteralSize));
+        byte[] result = GC.AllocateUninitializedArray<byte>(Math.Min(size, Literals.TrustedSize));
         int filled = 0;
         while (filled < size)
         {

@@ -3,13 +3,12 @@ using System.Text;
 
 namespace ImapLib;
 
-// The command engine: sends tagged commands, reads responses line by line (with their literals), files
-// untagged data, and completes commands. It follows CPython's imaplib step for step, because what a
-// script sees (which responses are kept, when an exception is raised and with what message) is the API.
+// The command engine: checks legality against the command table, sends tagged commands (lines written by
+// CommandWriter, literals announced as Literals says), and completes them from what the response reader
+// (ResponseReader.cs) files. It follows CPython's imaplib step for step, because what a script sees (which
+// responses are kept, when an exception is raised and with what message) is the API.
 public partial class IMAP4
 {
-    private static readonly byte[] CRLF = "\r\n"u8.ToArray();
-
     private void _connect()
     {
         tagpre = imaplib.Int2AP(Random.Shared.Next(4096, 65536));
@@ -27,7 +26,7 @@ public partial class IMAP4
             throw new error("invalid greeting: " + DecodeForMessage(welcome ?? _lastLine));
 
         _refresh_capabilities();
-        if (debug >= 3) _mesg($"CAPABILITIES: {TupleRepr(capabilities)}");
+        if (debug >= 3) _mesg($"CAPABILITIES: {PyRepr.Of(capabilities)}");
         foreach (var version in imaplib.AllowedVersions)
         {
             if (capabilities.Contains(version))
@@ -89,27 +88,14 @@ public partial class IMAP4
         string tag = _new_tag();
         // After ENABLE UTF8=ACCEPT an APPEND literal is sent in RFC 6855's form: UTF8 (~{n}...).
         bool utf8Literal = literal is not null && utf8_enabled;
-        byte[] trailer = utf8Literal ? ")\r\n"u8.ToArray() : CRLF;
         // With LITERAL+ (RFC 7888) the literal follows at once: no round trip waiting for "+".
         bool nonSynchronizing = literal is not null && UseLiteralPlus && capabilities.Contains("LITERAL+");
-        byte[] head = Encoding.ASCII.GetBytes(tag + " " + name);
-        byte[] announcement = literal is null ? []
-            : Encoding.ASCII.GetBytes($"{(utf8Literal ? " UTF8 (~" : " ")}{{{literal.Length}{(nonSynchronizing ? "+" : "")}}}");
-        int lineLength = head.Length + announcement.Length;
-        foreach (var arg in args) lineLength += arg is null ? 0 : 1 + arg.Length;
-        var wire = new byte[lineLength + CRLF.Length];
-        var writer = new SpanWriter(wire);
-        writer.Put(head);
-        for (int i = 0; i < args.Count; i++)
-        {
-            if (args[i] is not { } arg) continue;
-            writer.Put(" "u8);
-            writer.Put(arg);
-        }
-        writer.Put(announcement);
-        writer.Put(CRLF);
+        byte[] announcement = literal is null ? [] : Literals.Announcement(literal.Length, utf8Literal, nonSynchronizing);
+        byte[] trailer = Literals.Trailer(utf8Literal);
+        byte[] wire = CommandWriter.Line(tag, name, args, announcement);
 
-        Trace(new LogEntry("> ", secretArg < 0 ? wire : Redacted(head, args, secretArg, announcement), secretArg < 0 ? lineLength : -1));
+        Trace(secretArg < 0 ? new LogEntry("> ", wire, wire.Length - CommandWriter.CRLF.Length)
+                            : new LogEntry("> ", CommandWriter.Redacted(tag, name, args, announcement, secretArg), -1));
         Transmit(wire);
         if (literal is null && literator is null) return tag;
         if (nonSynchronizing)
@@ -144,7 +130,7 @@ public partial class IMAP4
             }
             if (debug >= 4) _mesg($"write literal size {literal!.Length}");
             Transmit(literal!);
-            Transmit(literator is null ? trailer : CRLF);
+            Transmit(literator is null ? trailer : CommandWriter.CRLF);
             if (literator is null) return tag;
         }
     }
@@ -158,33 +144,6 @@ public partial class IMAP4
             if (_get_response() is null) Transmit("*\r\n"u8.ToArray());   // another challenge: cancel again
         }
         tagged_commands.Remove(tag);
-    }
-
-    /// <summary>The command line as the log shows it: the secret argument replaced by <c>***</c>.</summary>
-    private static byte[] Redacted(byte[] head, IReadOnlyList<byte[]?> args, int secretArg, byte[] announcement)
-    {
-        var shown = new List<byte>(head);
-        for (int i = 0; i < args.Count; i++)
-        {
-            if (args[i] is not { } arg) continue;
-            shown.Add((byte)' ');
-            shown.AddRange(i == secretArg ? "***"u8.ToArray() : arg);
-        }
-        shown.AddRange(announcement);
-        return shown.ToArray();
-    }
-
-    /// <summary>Fills a byte array front to back.</summary>
-    private ref struct SpanWriter(Span<byte> target)
-    {
-        private readonly Span<byte> _target = target;
-        private int _at;
-
-        public void Put(ReadOnlySpan<byte> bytes)
-        {
-            bytes.CopyTo(_target[_at..]);
-            _at += bytes.Length;
-        }
     }
 
     private string _new_tag()
@@ -278,149 +237,6 @@ public partial class IMAP4
 
     private ImapResult _untagged_response(ImapResult result, string name) => _untagged_response(result.typ, result.data, name);
 
-    // ---- Receiving ---------------------------------------------------------------------------------------
-
-    /// <summary>
-    /// Reads one response and files it: a tagged completion into <see cref="tagged_commands"/>, untagged data
-    /// (with any literals, as (header, literal) pairs) into <see cref="untagged_responses"/>. Returns the first
-    /// line, or null for a continuation request.
-    /// </summary>
-    private byte[]? _get_response()
-    {
-        byte[] resp = _get_line();
-        while (resp.Length == 0)   // stray empty lines carry nothing (newer CPython skips them too)
-            resp = _get_line();
-        string typ;
-        byte[] dat;
-        if (ResponseParser.TryTagged(resp, tagpre, out string tag, out typ, out dat))
-        {
-            if (!tagged_commands.ContainsKey(tag))
-                throw new abort($"unexpected tagged response: {PyRepr.Of(resp)}");
-            tagged_commands[tag] = (typ, [ImapItem.FromBytes(dat)]);
-        }
-        else
-        {
-            if (!ResponseParser.TryUntagged(resp, out typ, out dat))
-            {
-                if (ResponseParser.TryContinuation(resp, out var continuation))
-                {
-                    continuation_response = continuation;
-                    return null;
-                }
-                throw new abort($"unexpected response: {PyRepr.Of(resp)}");
-            }
-            long size;
-            int depth = 0;
-            while ((size = ResponseParser.LiteralSize(dat)) >= 0)
-            {
-                if (debug >= 4) _mesg($"read literal size {size}");
-                _append_untagged(typ, _literalSink is { } sink && typ == "FETCH"
-                    ? ImapItem.Pair(dat, StreamLiteral(sink(dat), size))
-                    : ImapItem.Pair(dat, ReadLiteral(size)));
-                depth = ResponseParser.ParenDepth(dat, depth);
-                dat = _get_line();   // the rest of the response, which may announce another literal
-                // Inside an open parenthesis an empty line cannot end the response: a literal that ended in
-                // CRLF was followed by the server's own CRLF. Keep reading (as newer CPython does).
-                while (dat.Length == 0 && depth > 0)
-                    dat = _get_line();
-            }
-            _append_untagged(typ, ImapItem.FromBytes(dat));
-        }
-
-        if (typ is "OK" or "NO" or "BAD" && ResponseParser.TryResponseCode(dat, out string code, out byte[] codeData))
-        {
-            typ = code;
-            _append_untagged(code, ImapItem.FromBytes(codeData));
-        }
-        if (debug >= 1 && typ is "NO" or "BAD" or "BYE")
-            _mesg($"{typ} response: {PyRepr.Of(dat)}");
-        return resp;
-    }
-
-    private byte[] ReadLiteral(long size)
-    {
-        if (size > Array.MaxLength)
-            throw new abort($"literal of {size} bytes is larger than this client accepts");
-        byte[] data;
-        try
-        {
-            data = read((int)size);
-        }
-        catch (Exception e) when (IsTransportFailure(e))
-        {
-            throw SocketFailure(e);
-        }
-        if (data.Length < size)
-            throw new abort("socket error: EOF");
-        return data;
-    }
-
-    /// <summary>Where FETCH literals go instead of into memory, during <c>fetch(..., literal_sink)</c>.</summary>
-    private Func<byte[], Stream>? _literalSink;
-
-    /// <summary>Copies a literal to <paramref name="destination"/> as it arrives, through one small buffer when the
-    /// built-in transport is in use (an overridden <see cref="read"/> hook is honoured, in one piece). Returns the
-    /// empty literal that stands in the (header, literal) pair.</summary>
-    private byte[] StreamLiteral(Stream destination, long size)
-    {
-        long copied;
-        try
-        {
-            if (_reader is { } reader && !ReadHookOverridden)
-                copied = reader.CopyTo(destination, size);
-            else
-            {
-                byte[] data = ReadLiteral(size);
-                destination.Write(data);
-                copied = data.Length;
-            }
-        }
-        catch (Exception e) when (IsTransportFailure(e))
-        {
-            throw SocketFailure(e);
-        }
-        if (copied < size) throw new abort("socket error: EOF");
-        return [];
-    }
-
-    private bool ReadHookOverridden => _readHookOverridden ??= GetType().GetMethod(nameof(read), [typeof(int)])!.DeclaringType != typeof(IMAP4);
-    private bool? _readHookOverridden;
-
-    /// <summary>One response line without its CRLF. EOF and a line without CRLF are aborts, as in Python.</summary>
-    private byte[] _get_line()
-    {
-        byte[] line;
-        try
-        {
-            line = readline();
-        }
-        catch (Exception e) when (IsTransportFailure(e))
-        {
-            throw SocketFailure(e);
-        }
-        if (line.Length == 0)
-            throw new abort("socket error: EOF");
-        if (line.Length < 2 || line[^2] != '\r' || line[^1] != '\n')
-            throw new abort($"socket error: unterminated line: {PyRepr.Of(line)}");
-        line = line[..^2];
-        _lastLine = line;
-        Trace(new LogEntry("< ", line, -1));
-        return line;
-    }
-
-    private byte[] _lastLine = [];
-
-    private void _append_untagged(string typ, ImapItem dat)
-    {
-        if (CaptureIdleResponse(typ, dat)) return;
-        if (debug >= 5)
-            _mesg($"untagged_responses[{typ}] {(untagged_responses.TryGetValue(typ, out var had) ? had.Count : 0)} += [\"{PyRepr.Of(dat)}\"]");
-        if (untagged_responses.TryGetValue(typ, out var list)) list.Add(dat);
-        else untagged_responses[typ] = [dat];
-    }
-
-    private void _mode_utf8() => utf8_enabled = true;
-
     // ---- Failures of the transport -------------------------------------------------------------------------
 
     /// <summary>Exceptions the transport raises when the connection fails; they become <see cref="abort"/>.</summary>
@@ -436,4 +252,7 @@ public partial class IMAP4
     }
 
     private static byte[] TextOf(ImapItem? item) => item is null ? [] : item.IsPair ? item.Header : item.IsBytes ? item.Bytes : [];
+
+    private string DecodeForMessage(byte[] bytes) =>
+        utf8_enabled ? Encoding.UTF8.GetString(bytes) : new string(bytes.Select(b => b < 0x80 ? (char)b : '\uFFFD').ToArray());
 }

@@ -1,0 +1,76 @@
+namespace ImapLib;
+
+/// <summary>
+/// What every command returns: Python's <c>(typ, data)</c> pair. <c>typ</c> is the response type (<c>"OK"</c>,
+/// <c>"NO"</c>, <c>"BAD"</c>, <c>"BYE"</c>, or a response name); <c>data</c> is the list of data items.
+/// </summary>
+/// <remarks>
+/// It ports Python's tuple idioms as written: <c>typ, data = M.select()</c> is <c>var (typ, data) = M.select();</c>,
+/// <c>result[0]</c> and <c>result[1]</c> are <see cref="typ"/> and <see cref="data"/>, and it converts to and from a
+/// C# tuple <c>(string, List&lt;ImapItem?&gt;)</c>. <see cref="ToString"/> is Python's <c>repr</c>, so printing a
+/// result shows what <c>print(result)</c> shows: <c>('OK', [b'3'])</c>. Two results are equal when their types are
+/// equal and their data items are equal byte for byte.
+/// </remarks>
+public readonly struct ImapResult : IEquatable<ImapResult>, IEquatable<(string typ, List<ImapItem?> data)>
+{
+    /// <summary>A result of type <paramref name="typ"/> carrying <paramref name="data"/> (not copied).</summary>
+    public ImapResult(string typ, List<ImapItem?> data)
+    {
+        this.typ = typ ?? throw new ArgumentNullException(nameof(typ));
+        this.data = data ?? throw new ArgumentNullException(nameof(data));
+    }
+
+    /// <summary>The response type: OK, NO, BAD, BYE, or the name of the untagged response asked for.</summary>
+    public string typ { get; }
+
+    /// <summary>The data items; <see langword="null"/> elements are Python's <c>None</c>.</summary>
+    public List<ImapItem?> data { get; }
+
+    /// <summary>Python's <c>typ, data = result</c>.</summary>
+    public void Deconstruct(out string typ, out List<ImapItem?> data)
+    {
+        typ = this.typ;
+        data = this.data;
+    }
+
+    /// <summary>A C# tuple as a result, so that code written against tuples keeps compiling.</summary>
+    public static implicit operator ImapResult((string typ, List<ImapItem?> data) result) => new(result.typ, result.data);
+
+    /// <summary>The result as a C# tuple.</summary>
+    public static implicit operator (string typ, List<ImapItem?> data)(ImapResult result) => (result.typ, result.data);
+
+    /// <summary>Python's <c>repr((typ, data))</c>, e.g. <c>('OK', [b'3'])</c>.</summary>
+    public override string ToString() => $"({PyRepr.Of(typ ?? "")}, {PyRepr.Of(data ?? [])})";
+
+    /// <inheritdoc/>
+    public bool Equals(ImapResult other) => typ == other.typ && DataEquals(data, other.data);
+
+    /// <summary>Equal to a tuple with the same type and equal data items.</summary>
+    public bool Equals((string typ, List<ImapItem?> data) other) => typ == other.typ && DataEquals(data, other.data);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj switch
+    {
+        ImapResult result => Equals(result),
+        ValueTuple<string, List<ImapItem?>> tuple => Equals(tuple),
+        _ => false,
+    };
+
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(typ);
+        foreach (var item in data ?? []) hash.Add(item);
+        return hash.ToHashCode();
+    }
+
+    /// <summary>True when both results have the same type and equal data.</summary>
+    public static bool operator ==(ImapResult left, ImapResult right) => left.Equals(right);
+
+    /// <summary>True when the results differ in type or data.</summary>
+    public static bool operator !=(ImapResult left, ImapResult right) => !left.Equals(right);
+
+    private static bool DataEquals(List<ImapItem?>? left, List<ImapItem?>? right) =>
+        ReferenceEquals(left, right) || (left is not null && right is not null && left.SequenceEqual(right));
+}
