@@ -122,7 +122,7 @@ internal static class Breakdown
         return 0;
     }
 
-    private static (string, List<ImapItem?>) EachLoop(IMAP4 m, int count)
+    private static ImapResult EachLoop(IMAP4 m, int count)
     {
         var all = new List<ImapItem?>();
         for (int i = 1; i <= count; i++)

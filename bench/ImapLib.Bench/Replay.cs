@@ -128,7 +128,7 @@ internal static class Replay
         return long.Parse(fields[7]);
     }
 
-    private static (string, List<ImapItem?>) EachLoop(IMAP4 m, int count)
+    private static ImapResult EachLoop(IMAP4 m, int count)
     {
         for (int i = 1; i <= count; i++)
         {

@@ -6,10 +6,6 @@
 // "b <hex>", "t <hex of header> <hex of literal>", "None", or "l" and the nested items), so that the
 // outputs of a Python example and of its port can be compared line by line. print() and repr() are
 // Python's print() and repr() for the values the examples print (str, bytes, tuples, lists, None).
-using System.Collections;
-using System.Globalization;
-using System.Runtime.CompilerServices;
-using System.Text;
 using ImapLib;
 
 public static class _show
@@ -58,43 +54,7 @@ public static class _show
     /// <summary>Python's <c>str()</c>: text as it is, anything else as its <see cref="repr"/>.</summary>
     public static string str(object? value) => value as string ?? repr(value);
 
-    /// <summary>
-    /// Python's <c>repr()</c>: None, <c>'str'</c>, <c>b'bytes'</c>, a data item as Python shows it, an array
-    /// (<c>imaplib.ParseFlags</c>' result) or C# tuple as a Python tuple, any other sequence as a Python list.
-    /// </summary>
-    public static string repr(object? value) => value switch
-    {
-        null => "None",
-        string text => ReprStr(text),
-        byte[] bytes => ImapItem.FromBytes(bytes).ToString(),
-        ImapItem item => item.ToString(),
-        bool flag => flag ? "True" : "False",
-        IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
-        ITuple tuple => Tuple(Enumerable.Range(0, tuple.Length).Select(i => tuple[i])),
-        Array array => Tuple(array.Cast<object?>()),
-        IEnumerable sequence => "[" + string.Join(", ", sequence.Cast<object?>().Select(repr)) + "]",
-        _ => value.ToString() ?? "",
-    };
-
-    private static string Tuple(IEnumerable<object?> items)
-    {
-        var shown = items.Select(repr).ToList();
-        return shown.Count == 1 ? $"({shown[0]},)" : "(" + string.Join(", ", shown) + ")";
-    }
-
-    private static string ReprStr(string text)
-    {
-        char quote = text.Contains('\'') && !text.Contains('"') ? '"' : '\'';
-        var result = new StringBuilder().Append(quote);
-        foreach (char c in text)
-        {
-            if (c == '\\' || c == quote) result.Append('\\').Append(c);
-            else if (c == '\n') result.Append(@"\n");
-            else if (c == '\r') result.Append(@"\r");
-            else if (c == '\t') result.Append(@"\t");
-            else if (c < 0x20 || c == 0x7f) result.Append(@"\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
-            else result.Append(c);
-        }
-        return result.Append(quote).ToString();
-    }
+    /// <summary>Python's <c>repr()</c>: the library's own <see cref="PyRepr.repr"/>, the one repr that data items,
+    /// results and the debug log use too.</summary>
+    public static string repr(object? value) => PyRepr.repr(value);
 }

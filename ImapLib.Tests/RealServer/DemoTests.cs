@@ -10,6 +10,7 @@ namespace ImapLib.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
+[Category("RealServer")]
 public class DemoTests
 {
     private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(60);

@@ -19,6 +19,7 @@ public class SaslTests
 
     private static IMAP4 ConnectDovecot() => new(Dovecot.Server.Host, Dovecot.Server.Port, timeout: 30);
 
+    [Category("RealServer")]
     [Test]
     public void Plain_logs_in_to_Dovecot_with_an_awkward_password()
     {
@@ -31,6 +32,7 @@ public class SaslTests
         M.logout();
     }
 
+    [Category("RealServer")]
     [Test]
     public void Plain_with_a_wrong_password_is_an_error_and_the_connection_stays_usable()
     {
@@ -42,6 +44,7 @@ public class SaslTests
         M.logout();
     }
 
+    [Category("RealServer")]
     [TestCase("SCRAM-SHA-1")]
     [TestCase("SCRAM-SHA-256")]
     public void Scram_logs_in_to_Dovecot_and_verifies_the_server(string mechanism)
@@ -59,6 +62,7 @@ public class SaslTests
         M.logout();
     }
 
+    [Category("RealServer")]
     [TestCase("SCRAM-SHA-1")]
     [TestCase("SCRAM-SHA-256")]
     public void Scram_with_a_wrong_password_is_an_error_and_the_connection_stays_usable(string mechanism)

@@ -10,6 +10,7 @@ namespace ImapLib.Tests;
 [TestFixture]
 public class StreamTests
 {
+    [Category("RealServer")]
     [Test]
     public void Preauthenticated_session_over_dovecots_stdio_and_the_child_is_reaped_after_logout()
     {
@@ -50,6 +51,7 @@ public class StreamTests
         }
     }
 
+    [Category("RealServer")]
     [Test]
     public void Dispose_without_logout_reaps_the_child()
     {

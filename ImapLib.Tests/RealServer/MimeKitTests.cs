@@ -4,6 +4,7 @@ using MimeKit;
 namespace ImapLib.Tests;
 
 /// <summary>The code of docs/mimekit.md, run against Dovecot: a fetched literal is a whole message MimeKit parses.</summary>
+[Category("RealServer")]
 public class MimeKitTests
 {
     [Test]

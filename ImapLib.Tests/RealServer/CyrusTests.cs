@@ -12,6 +12,7 @@ namespace ImapLib.Tests;
 /// sees the same mailboxes as <c>INBOX</c> and <c>INBOX.sub</c>.
 /// </summary>
 [Parallelizable(ParallelScope.All)]
+[Category("RealServer")]
 public class CyrusTests
 {
     private const string Comment = "(\"value.shared\" \"My comment\")";
