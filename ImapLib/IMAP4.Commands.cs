@@ -438,7 +438,8 @@ public partial class IMAP4
         if (name.Length == 0 || !Arguments.IsAtom(Encoding.ASCII.GetBytes(name), listWildcards: false) || name.Any(c => c > 0x7f))
             throw new ArgumentException($"not an IMAP command name: {PyRepr.Of(name)}", nameof(name));
         imaplib.Commands.TryAdd(name, [state]);
-        return Execute(name, args);
+        // As in CPython, xatom sends its arguments as given and returns the tagged reply, even for a known command.
+        return Run(name, uid: false, Array.ConvertAll(args, Raw));
     }
 
     // ---- The table-driven path -------------------------------------------------------------------------------

@@ -99,18 +99,27 @@ public class CommandTableTests
     }
 
     [Test]
-    public void A_command_added_by_xatom_runs_through_the_table_with_raw_arguments()
+    public void Xatom_makes_an_unknown_command_legal_now_and_sends_arguments_raw_even_for_a_known_one()
     {
         var transcript = new Transcript("""
-            S: * OK [CAPABILITY IMAP4rev1] hi
+            S: * PREAUTH hi
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1
+            S: {tag} OK done
             C: {tag} XTABLETEST a (b c)
             S: {tag} OK done
+            C: {tag} STATUS my box (MESSAGES)
+            S: * STATUS "my box" (MESSAGES 1)
+            S: {tag} OK status done
             """);
         using var M = transcript.Connect();
         try
         {
             Assert.That(M.xatom("xtabletest", "a", "(b c)").ToString(), Is.EqualTo("('OK', [b'done'])"));
-            Assert.That(imaplib.Commands["XTABLETEST"], Is.EqualTo(new[] { "NONAUTH" }));
+            Assert.That(imaplib.Commands["XTABLETEST"], Is.EqualTo(new[] { "AUTH" }));
+            // CPython's xatom: arguments as given (no mailbox quoting), the tagged reply as the result.
+            Assert.That(M.xatom("STATUS", "my box", "(MESSAGES)").ToString(), Is.EqualTo("('OK', [b'status done'])"));
+            Assert.That(M.response("STATUS").ToString(), Is.EqualTo("""('STATUS', [b'"my box" (MESSAGES 1)'])"""));
         }
         finally
         {
