@@ -30,7 +30,8 @@ public partial class IMAP4
     // ---- IMAP4 commands ----------------------------------------------------------------------------------
 
     /// <summary>Appends <paramref name="message"/> to <paramref name="mailbox"/> (INBOX when null or empty).
-    /// Bare CR and LF in the message become CRLF; the message is sent only after the server's continuation.</summary>
+    /// Bare CR and LF in the message become CRLF. When the server offers LITERAL+ the message follows the command
+    /// line at once (<see cref="UseLiteralPlus"/>, on by default); otherwise it is sent after the server's "+".</summary>
     /// <param name="mailbox">Target mailbox.</param>
     /// <param name="flags">Flags such as <c>(\Seen)</c>, parenthesised if not already; null for none.</param>
     /// <param name="date_time">The internal date: anything <see cref="imaplib.Time2Internaldate"/> takes; null for now.</param>
@@ -69,11 +70,23 @@ public partial class IMAP4
             byte[]? reply = authobject(Authenticator.Decode(challenge));
             return reply is null ? "*"u8.ToArray() : Authenticator.Encode(reply);
         }
-        var result = _command_complete("AUTHENTICATE", _command("AUTHENTICATE", [Raw(mech)], literator: Answer));
+        ScramAuthenticator.AwaitingServerProof = null;
+        ImapResult result;
+        ScramAuthenticator? scram;
+        try
+        {
+            result = _command_complete("AUTHENTICATE", _command("AUTHENTICATE", [Raw(mech)], literator: Answer));
+        }
+        finally
+        {
+            scram = ScramAuthenticator.AwaitingServerProof;
+            ScramAuthenticator.AwaitingServerProof = null;
+        }
         if (result.typ != "OK")
             throw new error(Encoding.UTF8.GetString(TextOf(result.data[^1])));
-        // A SCRAM server that says OK without proving it knows the password (no v=) is not trusted.
-        if (authobject.Target is ScramAuthenticator { ServerVerified: false } scram)
+        // A SCRAM server that says OK without proving it knows the password (no v=) is not trusted, however the
+        // caller wrapped the exchange's callback.
+        if (scram is { ServerVerified: false })
             throw new error($"{scram.Mechanism}: the server accepted the login without proving its identity (no server signature)");
         state = "AUTH";
         _refresh_capabilities();

@@ -106,6 +106,11 @@ public partial class IMAP4 : IDisposable
     /// <param name="port">TCP port.</param>
     /// <param name="timeout">Seconds to wait for connecting and for each read or write; null waits for ever.</param>
     /// <exception cref="ArgumentException"><paramref name="timeout"/> is zero or negative (non-blocking is not supported).</exception>
+    /// <exception cref="SocketException">The host name does not resolve, or the connection is refused (Python raises
+    /// the socket's <c>OSError</c> here too).</exception>
+    /// <exception cref="TimeoutException">Connecting took longer than <paramref name="timeout"/> (Python: <c>TimeoutError</c>).</exception>
+    /// <exception cref="abort">The connection broke after it was made (end of stream, reset, a timed-out read).</exception>
+    /// <exception cref="error">The greeting was neither OK nor PREAUTH, or the server is not IMAP4.</exception>
     public IMAP4(string host = "", int port = imaplib.IMAP4_PORT, double? timeout = null)
     {
         _sink = new UntaggedStore(_append_untagged);
@@ -207,14 +212,17 @@ public partial class IMAP4 : IDisposable
             _literalStreamed += Reader.CopyTo(destination, size);
             return [];
         }
-        return Reader.Read(size);
+        try { return Reader.Read(size); }
+        catch (InvalidOperationException e) { throw StreamFailure(e); }
     }
 
     /// <summary>Reads one line from the server, at most <see cref="imaplib._MAXLINE"/> bytes.</summary>
     /// <exception cref="error">The line is longer than the limit.</exception>
     public virtual byte[] readline()
     {
-        var line = Reader.ReadLine(imaplib._MAXLINE + 1);
+        byte[] line;
+        try { line = Reader.ReadLine(imaplib._MAXLINE + 1); }
+        catch (InvalidOperationException e) { throw StreamFailure(e); }
         if (line.Length > imaplib._MAXLINE)
             throw new error($"got more than {imaplib._MAXLINE} bytes");
         return line;
@@ -224,9 +232,18 @@ public partial class IMAP4 : IDisposable
     public virtual void send(byte[] data)
     {
         var stream = _stream ?? throw new abort("socket error: connection is not open");
-        stream.Write(data);
-        stream.Flush();
+        try
+        {
+            stream.Write(data);
+            stream.Flush();
+        }
+        catch (InvalidOperationException e) { throw StreamFailure(e); }
     }
+
+    /// <summary>A stream that refuses an operation (SslStream after a failed handshake, a stream closed under it)
+    /// has failed as a transport: reported as an <see cref="IOException"/>, which the engine turns into
+    /// <see cref="abort"/>. An InvalidOperationException from an overriding hook is the caller's own and passes.</summary>
+    private static IOException StreamFailure(InvalidOperationException e) => new(e.Message, e);
 
     /// <summary>Closes what <see cref="open"/> established.</summary>
     public virtual void shutdown()

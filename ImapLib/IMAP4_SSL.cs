@@ -25,6 +25,9 @@ public class IMAP4_SSL : IMAP4
     /// <param name="ssl_context">TLS settings; null verifies against the system trust store.</param>
     /// <param name="timeout">Seconds for connecting and each read or write; null waits for ever.</param>
     /// <exception cref="ArgumentException">keyfile or certfile given together with ssl_context.</exception>
+    /// <exception cref="System.Net.Sockets.SocketException">The host name does not resolve, or the connection is refused.</exception>
+    /// <exception cref="IMAP4.abort">The TLS handshake failed: the certificate was refused (the message says how to trust
+    /// a private CA), or the peer does not speak TLS. (CPython raises <c>ssl.SSLError</c>, an <c>OSError</c>.)</exception>
     public IMAP4_SSL(string host = "", int port = imaplib.IMAP4_SSL_PORT, string? keyfile = null, string? certfile = null,
         SslClientAuthenticationOptions? ssl_context = null, double? timeout = null) : base(connect: false)
     {

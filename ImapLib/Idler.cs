@@ -46,7 +46,6 @@ public partial class IMAP4
     public sealed class Idler : IDisposable, IEnumerable<ImapResult>
     {
         private readonly IMAP4 _imap;
-        private readonly double? _duration;
         private readonly string _tag;
         private readonly string _savedState;
         private readonly DateTime? _deadline;
@@ -61,7 +60,6 @@ public partial class IMAP4
             if (duration is not null && imap._reader is null)
                 throw new error("duration requires a socket connection");
             _imap = imap;
-            _duration = duration;
             if (imap.debug >= 4) imap._mesg($"idle start duration={(duration is null ? "None" : duration)}");
             _queue = new IdleQueue(imap);
             _diverted = imap.Divert(_queue);

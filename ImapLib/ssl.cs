@@ -66,19 +66,34 @@ public static class ssl
     }
 
     /// <summary>A per-connection copy of <paramref name="context"/> aimed at <paramref name="host"/>.</summary>
-    internal static SslClientAuthenticationOptions ForHost(SslClientAuthenticationOptions context, string host) => new()
+    internal static SslClientAuthenticationOptions ForHost(SslClientAuthenticationOptions context, string host)
     {
-        TargetHost = string.IsNullOrEmpty(context.TargetHost) ? host : context.TargetHost,
-        ClientCertificates = context.ClientCertificates,
-        EnabledSslProtocols = context.EnabledSslProtocols,
-        RemoteCertificateValidationCallback = context.RemoteCertificateValidationCallback,
-        LocalCertificateSelectionCallback = context.LocalCertificateSelectionCallback,
-        CertificateRevocationCheckMode = context.CertificateRevocationCheckMode,
-        EncryptionPolicy = context.EncryptionPolicy,
-        ApplicationProtocols = context.ApplicationProtocols,
-        AllowRenegotiation = context.AllowRenegotiation,
-        CertificateChainPolicy = context.CertificateChainPolicy,
-    };
+        // Every setting of the caller's options is carried over; only an empty TargetHost is filled in.
+        // (SslOptionsTests.ForHost_copies_every_property_of_the_options fails when .NET adds one this misses.)
+        var copy = new SslClientAuthenticationOptions
+        {
+            TargetHost = string.IsNullOrEmpty(context.TargetHost) ? host : context.TargetHost,
+            AllowRenegotiation = context.AllowRenegotiation,
+            AllowTlsResume = context.AllowTlsResume,
+            ApplicationProtocols = context.ApplicationProtocols,
+            CertificateChainPolicy = context.CertificateChainPolicy,
+            CertificateRevocationCheckMode = context.CertificateRevocationCheckMode,
+            CipherSuitesPolicy = context.CipherSuitesPolicy,
+            ClientCertificateContext = context.ClientCertificateContext,
+            ClientCertificates = context.ClientCertificates,
+            EnabledSslProtocols = context.EnabledSslProtocols,
+            EncryptionPolicy = context.EncryptionPolicy,
+            LocalCertificateSelectionCallback = context.LocalCertificateSelectionCallback,
+            RemoteCertificateValidationCallback = context.RemoteCertificateValidationCallback,
+        };
+        // The RSA padding switches exist only where the platform's TLS lets them be set.
+        if (OperatingSystem.IsLinux() || OperatingSystem.IsWindows())
+        {
+            copy.AllowRsaPkcs1Padding = context.AllowRsaPkcs1Padding;
+            copy.AllowRsaPssPadding = context.AllowRsaPssPadding;
+        }
+        return copy;
+    }
 
     /// <summary>Runs the client handshake over <paramref name="inner"/>; a refused certificate becomes an
     /// <see cref="IMAP4.abort"/> that says how to trust a private server.</summary>

@@ -19,7 +19,7 @@ public class SaslTests
 
     private static IMAP4 ConnectDovecot() => new(Dovecot.Server.Host, Dovecot.Server.Port, timeout: 30);
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Plain_logs_in_to_Dovecot_with_an_awkward_password()
     {
@@ -32,7 +32,7 @@ public class SaslTests
         M.logout();
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Plain_with_a_wrong_password_is_an_error_and_the_connection_stays_usable()
     {
@@ -44,7 +44,7 @@ public class SaslTests
         M.logout();
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [TestCase("SCRAM-SHA-1")]
     [TestCase("SCRAM-SHA-256")]
     public void Scram_logs_in_to_Dovecot_and_verifies_the_server(string mechanism)
@@ -62,7 +62,7 @@ public class SaslTests
         M.logout();
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [TestCase("SCRAM-SHA-1")]
     [TestCase("SCRAM-SHA-256")]
     public void Scram_with_a_wrong_password_is_an_error_and_the_connection_stays_usable(string mechanism)
@@ -472,6 +472,23 @@ public class SaslTests
         var ex = Assert.Throws<IMAP4.error>(() => M.authenticate("SCRAM-SHA-1", scram));
         Assert.That(ex!.Message, Does.Contain("without proving its identity"));
         Assert.That(scram.ServerVerified, Is.False, "OK without v= proves nothing about the server");
+        Assert.That(M.state, Is.EqualTo("NONAUTH"));
+        M.logout();
+        server.Join();
+    }
+
+    [Test]
+    public void Scram_wrapped_in_a_lambda_still_refuses_a_server_that_skips_its_signature()
+    {
+        using var server = new FakeServer(s => ScramServer(s, "", "ok"));
+        using var M = Fake.Connect(server);
+        var scram = Sasl.ScramSha1("user", "pencil", nonce: "fyko+d2lbbFgONRv9qkxdawL");
+        Func<byte[], byte[]?> callback = scram;
+        int calls = 0;
+        // A caller that logs or counts the challenges wraps the callback: the delegate's Target is then a closure.
+        var ex = Assert.Throws<IMAP4.error>(() => M.authenticate("SCRAM-SHA-1", challenge => { calls++; return callback(challenge); }));
+        Assert.That(ex!.Message, Does.Contain("without proving its identity"));
+        Assert.That(calls, Is.EqualTo(2));
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
         M.logout();
         server.Join();

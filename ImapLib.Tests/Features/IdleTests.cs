@@ -8,7 +8,7 @@ public class IdleTests
 {
     private static readonly byte[] Message = "From: a@example.org\r\nSubject: pushed\r\n\r\nhello\r\n"u8.ToArray();
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Idling_connection_sees_a_message_appended_by_another_connection()
     {
@@ -37,7 +37,7 @@ public class IdleTests
         Assert.That(M.fetch("1", "(BODY.PEEK[])").data[0]![1]!.Bytes, Is.EqualTo(Message));
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Duration_ends_iteration_and_unread_responses_are_filed_as_untagged()
     {
@@ -63,7 +63,7 @@ public class IdleTests
         Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.45)).And.LessThan(TimeSpan.FromSeconds(5)));
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Burst_collects_responses_that_arrive_together()
     {

@@ -777,7 +777,7 @@ public class NewerCPythonTests
         }
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Dovecot_move_and_uid_move_really_move_and_report_COPYUID()
     {
@@ -803,7 +803,7 @@ public class NewerCPythonTests
         Assert.That(Subjects(M, (1, 2)), Is.EqualTo(new[] { "Subject: one", "Subject: three" }));
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Dovecot_uid_expunge_removes_only_those_UIDs()
     {
@@ -820,7 +820,7 @@ public class NewerCPythonTests
         Assert.That(Repr(M.search(null, "ALL").data), Is.EqualTo("[b'']"));
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Dovecot_id_returns_its_ID_data()
     {
@@ -831,7 +831,7 @@ public class NewerCPythonTests
         Assert.That((typ, Repr(data)), Is.EqualTo(("OK", "[b'(\"name\" \"Dovecot\")']")));
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Dovecot_login_plain_with_a_non_ASCII_password_holding_space_quote_and_backslash()
     {
@@ -863,7 +863,7 @@ public class NewerCPythonTests
         }
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Dovecot_store_fetch_copy_with_structured_sets_and_uid()
     {
@@ -900,7 +900,7 @@ public class NewerCPythonTests
 
     private static List<string> Texts(IEnumerable<ImapItem?> data) => data.Select(Text).ToList();
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Dovecot_search_sort_thread_fetch_with_params()
     {
@@ -927,7 +927,7 @@ public class NewerCPythonTests
         Assert.That(Repr(M.search("UTF-8", "SUBJECT", "\"crème\"").data), Is.EqualTo("[b'4']"));
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Dovecot_append_without_translation_round_trips_byte_exact()
     {
@@ -951,7 +951,7 @@ public class NewerCPythonTests
         Assert.That(bodies[1]!.Body, Is.EqualTo(Utf8("From: a@example.com\r\nSubject: lf\r\n\r\nx\r\ny\r\n")));
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Dovecot_non_ASCII_mailbox_name_in_ASCII_mode_is_modified_UTF7()
     {
@@ -976,7 +976,7 @@ public class NewerCPythonTests
         Assert.That(M.select("Tom & Jerry").typ, Is.EqualTo("NO"));
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Dovecot_ENABLE_UTF8_ACCEPT_then_a_non_ASCII_name_and_an_8bit_message_round_trip()
     {
@@ -1011,7 +1011,7 @@ public class NewerCPythonTests
         Assert.That(data[0]!.Body, Is.EqualTo(message));
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Dovecot_append_with_LITERAL_plus_and_with_UseLiteralPlus_off()
     {

@@ -12,7 +12,7 @@ namespace ImapLib.Tests.Hostile;
 /// return anything but what it returned against the real server.
 /// </summary>
 [NonParallelizable]
-[Category("RealServer")]
+[Category("Server")]
 public class CutAtEveryByteTests
 {
     /// <summary>The session: login, appends (with LITERAL+ and with a synchronizing literal), select, fetches with

@@ -11,7 +11,7 @@ namespace ImapLib.Tests.Hostile;
 /// left behind.
 /// </summary>
 [NonParallelizable]
-[Category("RealServer")]
+[Category("Server")]
 public class DataIntegrityTests
 {
     /// <summary>What the server must hold: every bare CR, bare LF and CRLF as CRLF (written independently of the library).</summary>

@@ -141,7 +141,7 @@ public class SecretTests
         }
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void A_real_Dovecot_login_at_debug_5_does_not_leak_the_password()
     {

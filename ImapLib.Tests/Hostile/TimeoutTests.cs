@@ -238,7 +238,7 @@ public class TimeoutTests
         return account;
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     [CancelAfter(60_000)]
     public void Stream_idle_for_longer_than_the_timeout_ends_quietly_and_the_session_goes_on()
@@ -258,7 +258,7 @@ public class TimeoutTests
         Assert.That(M.noop().typ, Is.EqualTo("OK"), "the session goes on after IDLE (as it does over a socket)");
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     [CancelAfter(60_000)]
     public void Socket_idle_for_longer_than_the_timeout_ends_quietly_and_the_session_goes_on()

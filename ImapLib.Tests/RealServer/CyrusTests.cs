@@ -12,7 +12,7 @@ namespace ImapLib.Tests;
 /// sees the same mailboxes as <c>INBOX</c> and <c>INBOX.sub</c>.
 /// </summary>
 [Parallelizable(ParallelScope.All)]
-[Category("RealServer")]
+[Category("Server")]
 public class CyrusTests
 {
     private const string Comment = "(\"value.shared\" \"My comment\")";

@@ -10,7 +10,7 @@ namespace ImapLib.Tests;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
-[Category("RealServer")]
+[Category("Server")]
 public class DemoTests
 {
     private static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(60);

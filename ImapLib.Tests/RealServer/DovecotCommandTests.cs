@@ -13,7 +13,7 @@ namespace ImapLib.Tests;
 /// in 2.3) the test asserts what really happens: the BAD/NO answer and the exception the library raises for it.
 /// </summary>
 [Parallelizable(ParallelScope.All)]
-[Category("RealServer")]
+[Category("Server")]
 public class DovecotCommandTests
 {
     private const string AllRights = "lrwstipekxacd";

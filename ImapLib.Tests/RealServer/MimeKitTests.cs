@@ -4,7 +4,7 @@ using MimeKit;
 namespace ImapLib.Tests;
 
 /// <summary>The code of docs/mimekit.md, run against Dovecot: a fetched literal is a whole message MimeKit parses.</summary>
-[Category("RealServer")]
+[Category("Server")]
 public class MimeKitTests
 {
     [Test]

@@ -19,7 +19,7 @@ namespace ImapLib.Tests;
 /// Each C# example is compiled once per run (<c>dotnet build file.cs -o DIR</c>) and its dll run directly.
 /// </remarks>
 [TestFixture, NonParallelizable]
-[Category("RealServer")]
+[Category("Server")]
 public class ParityTests
 {
     /// <summary>The name of the setup step: run first on each fresh account; its output is compared too.</summary>

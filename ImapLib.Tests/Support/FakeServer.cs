@@ -176,7 +176,8 @@ public sealed class FakeSession
 
     public void Close()
     {
-        try { _client.Client.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+        // Idempotent: a script may close the session itself before Serve's finally does.
+        try { _client.Client?.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
         _client.Close();
     }
 }

@@ -10,7 +10,7 @@ namespace ImapLib.Tests;
 [TestFixture]
 public class StreamTests
 {
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Preauthenticated_session_over_dovecots_stdio_and_the_child_is_reaped_after_logout()
     {
@@ -51,7 +51,7 @@ public class StreamTests
         }
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Dispose_without_logout_reaps_the_child()
     {

@@ -25,7 +25,7 @@ public class StreamingFetchTests
         public override void SetLength(long value) => throw new NotSupportedException();
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void A_100_MB_message_streams_through_less_than_1_MB_of_allocations()
     {

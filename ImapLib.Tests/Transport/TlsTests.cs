@@ -33,7 +33,7 @@ public class TlsTests
 
     // ---- IMAP4_SSL against Dovecot -------------------------------------------------------------------------
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Implicit_tls_with_the_private_ca_logs_in_selects_and_logs_out()
     {
@@ -66,7 +66,7 @@ public class TlsTests
         Assert.That(sock.Connected, Is.False, "logout closes the socket");
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Implicit_tls_with_default_trust_refuses_the_private_certificate_and_says_how_to_trust_a_ca()
     {
@@ -76,7 +76,7 @@ public class TlsTests
         Assert.That(e.InnerException, Is.InstanceOf<System.Security.Authentication.AuthenticationException>());
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Implicit_tls_refuses_a_certificate_for_another_host_name()
     {
@@ -97,7 +97,7 @@ public class TlsTests
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Client_certificate_files_without_a_context_still_verify_the_server_with_default_trust()
     {
@@ -107,7 +107,7 @@ public class TlsTests
         Assert.That(e.Message, Does.Contain("cafile"));
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Client_certificate_through_create_default_context_is_presented_and_the_session_works()
     {
@@ -125,7 +125,7 @@ public class TlsTests
         Assert.That(M.logout().typ, Is.EqualTo("BYE"));
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Keyfile_or_certfile_together_with_ssl_context_is_an_argument_error_before_connecting()
     {
@@ -136,7 +136,7 @@ public class TlsTests
         Assert.Throws<ArgumentException>(() => new IMAP4_SSL("127.0.0.1", 1, keyfile: Server.ClientKey, certfile: Server.ClientCert, ssl_context: context));
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Unverified_context_connects_to_the_private_server()
     {
@@ -148,7 +148,7 @@ public class TlsTests
 
     // ---- STARTTLS against Dovecot --------------------------------------------------------------------------
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Starttls_with_the_private_ca_upgrades_rereads_capabilities_and_logs_in()
     {
@@ -176,7 +176,7 @@ public class TlsTests
         Assert.That(M.logout().typ, Is.EqualTo("BYE"));
     }
 
-    [Category("RealServer")]
+    [Category("Server")]
     [Test]
     public void Starttls_with_default_trust_aborts_and_leaves_nothing_usable_in_plain_text()
     {

@@ -11,9 +11,9 @@ namespace ImapLib;
 /// </summary>
 /// <remarks>
 /// A callback keeps the state of one exchange: make a new one for every <c>authenticate</c> call.
-/// A callback that finds the server at fault (SCRAM) throws <see cref="IMAP4.error"/> out of
-/// <c>authenticate</c> in the middle of the command; the connection is then out of step and should be closed
-/// (<see cref="IMAP4.shutdown"/>) rather than used or logged out.
+/// A callback that finds the server at fault (SCRAM) throws <see cref="IMAP4.error"/>: <c>authenticate</c> then
+/// cancels the exchange with <c>*</c>, reads the server's tagged reply so the connection stays in step, and lets
+/// the error through. The connection is still usable, but its server failed to prove its identity: close it.
 /// </remarks>
 public static class Sasl
 {
@@ -246,9 +246,10 @@ public static class Sasl
 /// <remarks>
 /// <see cref="IMAP4.error"/> is thrown out of <c>authenticate</c> when the server's messages are malformed, its
 /// nonce does not extend the client's, its iteration count is out of bounds, it reports an error (<c>e=</c>) or
-/// its signature (<c>v=</c>) is wrong: the server is then not the one it claims to be, and the connection (left in
-/// the middle of the command) should be closed. A server that answers OK without sending its signature at all
-/// leaves <see cref="ServerVerified"/> false: check it when that matters.
+/// its signature (<c>v=</c>) is wrong: the server is then not the one it claims to be (the exchange is cancelled
+/// with <c>*</c>, so the connection stays in step, but it should be closed). A server that answers OK without
+/// sending its signature at all is refused by <c>authenticate</c> too, however the callback is wrapped: the
+/// exchange registers itself when it sends its proof, and <c>authenticate</c> checks what registered.
 /// </remarks>
 public sealed class ScramAuthenticator
 {
@@ -297,6 +298,11 @@ public sealed class ScramAuthenticator
         _minIterations = minIterations;
     }
 
+    /// <summary>The SCRAM exchange on this thread that sent its proof in the current <c>authenticate</c> call, so
+    /// that the server's signature is checked even when the caller wraps <see cref="Respond"/> in a lambda.</summary>
+    [ThreadStatic]
+    internal static ScramAuthenticator? AwaitingServerProof;
+
     /// <summary>The mechanism name to pass to <c>authenticate</c>: SCRAM-SHA-1 or SCRAM-SHA-256.</summary>
     public string Mechanism { get; }
 
@@ -329,6 +335,8 @@ public sealed class ScramAuthenticator
                 _clientFirstBare = $"n={_user},r={_clientNonce}";
                 return Encoding.UTF8.GetBytes(Gs2Header + _clientFirstBare);
             case 1:
+                // From here on the server owes a signature; authenticate() checks it was given.
+                AwaitingServerProof = this;
                 return ClientFinal(challenge);
             case 2:
                 VerifyServerFinal(challenge);

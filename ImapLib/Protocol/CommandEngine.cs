@@ -241,7 +241,7 @@ public partial class IMAP4
 
     /// <summary>Exceptions the transport raises when the connection fails; they become <see cref="abort"/>.</summary>
     private static bool IsTransportFailure(Exception e) =>
-        e is IOException or SocketException or ObjectDisposedException or TimeoutException or InvalidOperationException;
+        e is IOException or SocketException or ObjectDisposedException or TimeoutException;
 
     private static abort SocketFailure(Exception e)
     {
