@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/imaplib-package.XXXXXX")
+chmod 755 "$work"   # the private Dovecot runs as its own mail user and must reach its directory
 server_dir="$work/dovecot"
 export IMAPLIB_IMAP_PORT="${IMAPLIB_PACKAGE_IMAP_PORT:-14350}" IMAPLIB_IMAPS_PORT="${IMAPLIB_PACKAGE_IMAPS_PORT:-19960}"
 cleanup() {
@@ -49,7 +50,10 @@ cat >"$work/sample/nuget.config" <<CONFIG
 </configuration>
 CONFIG
 NUGET_PACKAGES="$work/packages" dotnet publish "$work/sample/AotSample.csproj" -c Release -r linux-x64 \
-    -p:ImapLibVersion="$version" -o "$work/aot" -nologo -v quiet
+    -p:ImapLibVersion="$version" -o "$work/aot" -nologo -clp:NoSummary >"$work/publish.log" 2>&1 \
+    || { cat "$work/publish.log"; exit 1; }
+# The trimmer and the AOT compiler report what they cannot prove safe as IL2xxx/IL3xxx warnings: there must be none.
+if grep -E 'warning IL[23][0-9]{3}' "$work/publish.log"; then echo "trim or AOT warnings in the published sample"; exit 1; fi
 [ -x "$work/aot/AotSample" ] || { echo "no native executable was published"; exit 1; }
 echo "   $(du -h "$work/aot/AotSample" | cut -f1) native executable, no trim or AOT warnings"
 
@@ -59,7 +63,7 @@ bash scripts/dovecot.sh start "$server_dir" >/dev/null
 bash scripts/dovecot.sh adduser aot 'aot secret' "$server_dir" >/dev/null
 export IMAP_HOST=127.0.0.1 IMAP_PORT="$IMAPLIB_IMAP_PORT" IMAP_USER=aot IMAP_PASSWORD='aot secret'
 python=$(python3 -c 'import sys; print(sys.executable)')
-ms() { date +%s%N | awk '{ printf "%d", $1 / 1000000 }'; }
+ms() { echo $(( $(date +%s%N) / 1000000 )); }
 "$work/aot/AotSample" >"$work/aot.out" 2>"$work/aot.err" || { cat "$work/aot.out" "$work/aot.err"; exit 1; }
 sed 's/^/   /' "$work/aot.out"
 grep -q '^OK streamed ' "$work/aot.out" && grep -q '^BYE$' "$work/aot.out" || { echo "the sample did not complete its session"; exit 1; }
