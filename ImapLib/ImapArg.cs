@@ -89,10 +89,10 @@ public readonly struct ImapArg
 
     private static string SequenceSetPart(object? part) => part switch
     {
-        ValueTuple<long, long> (var first, var last) => $"{first}:{last}",
-        ValueTuple<int, int> (var first, var last) => $"{first}:{last}",
-        ValueTuple<int, string> (var first, var last) => $"{first}:{last}",
-        ValueTuple<long, string> (var first, var last) => $"{first}:{last}",
+        ValueTuple<long, long>(var first, var last) => $"{first}:{last}",
+        ValueTuple<int, int>(var first, var last) => $"{first}:{last}",
+        ValueTuple<int, string>(var first, var last) => $"{first}:{last}",
+        ValueTuple<long, string>(var first, var last) => $"{first}:{last}",
         _ => TextOf(part),
     };
 

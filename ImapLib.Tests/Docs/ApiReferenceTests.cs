@@ -129,8 +129,15 @@ internal static class ApiReference
             return type.Name[..type.Name.IndexOf('`')] + "<" + string.Join(", ", type.GetGenericArguments().Select(TypeName)) + ">";
         return type.Name switch
         {
-            "String" => "string", "Int32" => "int", "Int64" => "long", "Boolean" => "bool", "Double" => "double",
-            "Byte" => "byte", "Object" => "object", "Void" => "void", _ => type.Name,
+            "String" => "string",
+            "Int32" => "int",
+            "Int64" => "long",
+            "Boolean" => "bool",
+            "Double" => "double",
+            "Byte" => "byte",
+            "Object" => "object",
+            "Void" => "void",
+            _ => type.Name,
         };
     }
 

@@ -92,7 +92,7 @@ public class ParityTests
         string log = "";
         for (int attempt = 1; attempt <= 3; attempt++)
         {
-            var result = Run(DotnetHost(), [ "build", Path.Combine(folder, name + ".cs"), "-o", output, "-nologo", "-v", "q" ],
+            var result = Run(DotnetHost(), ["build", Path.Combine(folder, name + ".cs"), "-o", output, "-nologo", "-v", "q"],
                 folder, new Dictionary<string, string>(), TimeSpan.FromMinutes(5), forBuild: true);
             string dll = Path.Combine(output, name + ".dll");
             log = result.Stdout + result.Stderr;

@@ -174,7 +174,8 @@ public static class FuzzRunner
                 {
                     Volatile.Write(ref finished[worker], true);
                 }
-            }, 16 * 1024 * 1024) { IsBackground = true, Name = $"fuzz worker {w}" };
+            }, 16 * 1024 * 1024)
+            { IsBackground = true, Name = $"fuzz worker {w}" };
             workers[w].Start();
         }
 
