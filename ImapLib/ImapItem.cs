@@ -1,5 +1,7 @@
 using System.Collections;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace ImapLib;
 
@@ -14,20 +16,29 @@ namespace ImapLib;
 /// <c>data[0].split()</c>, <c>data[0][1]</c>, <c>len(x)</c> as <see cref="Length"/>, <c>x.decode()</c>,
 /// and <c>isinstance(part, tuple)</c> as the positional pattern <c>part is (byte[] header, byte[] body)</c>.
 /// An item converts implicitly to <c>byte[]</c> wherever a byte string is expected.
+/// Nothing the library produces throws when converted, enumerated, printed or serialised to JSON: a pair converts
+/// to its literal, a list to its elements joined by a space; a byte string enumerates as one-byte items (Python's
+/// <c>b[i:i+1]</c>), which enumerate as nothing, so a recursive walk always ends; JSON holds byte strings as base64 (as System.Text.Json writes <c>byte[]</c>), a pair as
+/// <c>{"header": ..., "literal": ...}</c> and a list as an array.
 /// </remarks>
+[JsonConverter(typeof(ImapItemJsonConverter))]
 public sealed class ImapItem : IEquatable<ImapItem>, IEnumerable<ImapItem?>
 {
     private readonly byte[]? _bytes;
     private readonly byte[]? _header;
     private readonly byte[]? _body;
     private readonly IReadOnlyList<ImapItem?>? _items;
+    // A one-byte item made by enumerating a byte string: it enumerates as nothing, so that a walk that recurses
+    // into everything enumerable ends (Python's bytes iterate as ints, which iterate no further).
+    private readonly bool _leaf;
 
-    private ImapItem(byte[]? bytes, byte[]? header, byte[]? body, IReadOnlyList<ImapItem?>? items)
+    private ImapItem(byte[]? bytes, byte[]? header, byte[]? body, IReadOnlyList<ImapItem?>? items, bool leaf = false)
     {
         _bytes = bytes;
         _header = header;
         _body = body;
         _items = items;
+        _leaf = leaf;
     }
 
     /// <summary>A byte-string item holding <paramref name="bytes"/> (not copied).</summary>
@@ -109,8 +120,16 @@ public sealed class ImapItem : IEquatable<ImapItem>, IEnumerable<ImapItem?>
     /// <summary>Python's <c>bytes.decode(encoding)</c>.</summary>
     public string decode(string encoding) => Bytes.decode(encoding);
 
-    /// <summary>The bytes of a byte-string item; a pair or list cannot stand for a byte string.</summary>
-    public static implicit operator byte[](ImapItem item) => item.Bytes;
+    /// <summary>The bytes an item carries, wherever a <c>byte[]</c> is expected: a byte string's bytes, a pair's
+    /// literal (the message data a FETCH brought), a list's elements joined by a space; None stays null.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(item))]
+    public static implicit operator byte[]?(ImapItem? item) => item switch
+    {
+        null => null,
+        { _bytes: { } bytes } => bytes,
+        { _body: { } body } => body,
+        _ => PyBytes.join(" ", item._items!.Where(element => element is not null).Select(element => (byte[])element!)),
+    };
 
     /// <summary>Python's <c>repr()</c> of the value: <c>b'...'</c>, <c>(b'...', b'...')</c> or <c>[...]</c>.</summary>
     public override string ToString() => PyRepr.Of(this);
@@ -139,15 +158,76 @@ public sealed class ImapItem : IEquatable<ImapItem>, IEnumerable<ImapItem?>
         return hash.ToHashCode();
     }
 
-    /// <summary>Iterates a pair's two parts or a list's elements (Python's tuple/list iteration).</summary>
+    /// <summary>Iterates a pair's two parts or a list's elements (Python's tuple/list iteration); a byte string
+    /// yields one-byte items, in order (Python's bytes iterate by byte), and those yield nothing further.</summary>
     public IEnumerator<ImapItem?> GetEnumerator()
     {
-        if (_bytes is not null)
-            throw new InvalidOperationException("a byte-string item is not iterable as items; use .Bytes");
+        if (_bytes is { } bytes)
+            return _leaf ? Enumerable.Empty<ImapItem?>().GetEnumerator() : bytes.Select(b => (ImapItem?)new ImapItem([b], null, null, null, leaf: true)).GetEnumerator();
         return Enumerable.Range(0, Length).Select(i => this[i]).GetEnumerator();
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     private string KindName => _bytes is not null ? "a byte string" : _header is not null ? "a pair" : "a list";
+}
+
+/// <summary>JSON for data items: a byte string as base64, a pair as <c>{"header": ..., "literal": ...}</c>, a list
+/// as an array (None as null). Reading accepts what writing produces.</summary>
+internal sealed class ImapItemJsonConverter : JsonConverter<ImapItem>
+{
+    public override ImapItem? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.String:
+                return ImapItem.FromBytes(reader.GetBytesFromBase64());
+            case JsonTokenType.StartArray:
+                var items = new List<ImapItem?>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    items.Add(Read(ref reader, typeToConvert, options));
+                return ImapItem.List(items);
+            case JsonTokenType.StartObject:
+                byte[]? header = null, literal = null;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    string name = reader.GetString()!;
+                    reader.Read();
+                    if (name == "header") header = reader.GetBytesFromBase64();
+                    else if (name == "literal") literal = reader.GetBytesFromBase64();
+                    else reader.Skip();
+                }
+                if (header is null || literal is null) throw new JsonException("a pair needs both \"header\" and \"literal\"");
+                return ImapItem.Pair(header, literal);
+            default:
+                throw new JsonException($"unexpected {reader.TokenType} for a data item");
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, ImapItem value, JsonSerializerOptions options)
+    {
+        if (value.IsBytes)
+        {
+            writer.WriteBase64StringValue(value.Bytes);
+        }
+        else if (value.IsPair)
+        {
+            writer.WriteStartObject();
+            writer.WriteBase64String("header", value.Header);
+            writer.WriteBase64String("literal", value.Body);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteStartArray();
+            foreach (var item in value.Items)
+            {
+                if (item is null) writer.WriteNullValue();
+                else Write(writer, item, options);
+            }
+            writer.WriteEndArray();
+        }
+    }
 }
