@@ -90,7 +90,28 @@ public partial class IMAP4 : IDisposable
     public bool UseLiteralPlus { get; set; } = true;
 
     /// <summary>The timeout in seconds for connecting, reading and writing; null waits for ever.</summary>
+    /// <remarks>As in CPython it bounds each read: a server that sends a byte now and then keeps a command alive.
+    /// <see cref="command_timeout"/> bounds a whole command.</remarks>
     public double? timeout { get; private set; }
+
+    /// <summary>
+    /// Seconds a whole command may take, from sending it to its tagged reply (the greeting counts as one command);
+    /// null (the default, CPython's behaviour) sets no bound. When it passes, the command ends in <see cref="abort"/>
+    /// and the connection is unusable. IDLE is bounded while it starts and while it ends, not while it waits.
+    /// </summary>
+    /// <exception cref="ArgumentException">Set to zero or a negative number.</exception>
+    public double? command_timeout
+    {
+        get => _commandTimeout;
+        set
+        {
+            if (value is not null && !(value > 0))
+                throw new ArgumentException("command_timeout must be a positive number of seconds or null", nameof(value));
+            _commandTimeout = value;
+        }
+    }
+
+    private double? _commandTimeout;
 
     private int _tagnum;
     private Socket? _sock;
@@ -105,15 +126,18 @@ public partial class IMAP4 : IDisposable
     /// <param name="host">Host name or address; "" means the local host.</param>
     /// <param name="port">TCP port.</param>
     /// <param name="timeout">Seconds to wait for connecting and for each read or write; null waits for ever.</param>
+    /// <param name="command_timeout">Seconds a whole command may take (see <see cref="command_timeout"/>); null (the
+    /// default, as in CPython) for no bound.</param>
     /// <exception cref="ArgumentException"><paramref name="timeout"/> is zero or negative (non-blocking is not supported).</exception>
     /// <exception cref="SocketException">The host name does not resolve, or the connection is refused (Python raises
     /// the socket's <c>OSError</c> here too).</exception>
     /// <exception cref="TimeoutException">Connecting took longer than <paramref name="timeout"/> (Python: <c>TimeoutError</c>).</exception>
     /// <exception cref="abort">The connection broke after it was made (end of stream, reset, a timed-out read).</exception>
     /// <exception cref="error">The greeting was neither OK nor PREAUTH, or the server is not IMAP4.</exception>
-    public IMAP4(string host = "", int port = imaplib.IMAP4_PORT, double? timeout = null)
+    public IMAP4(string host = "", int port = imaplib.IMAP4_PORT, double? timeout = null, double? command_timeout = null)
     {
         _sink = new UntaggedStore(_append_untagged);
+        this.command_timeout = command_timeout;
         Connect(host, port, timeout);
     }
 
@@ -134,7 +158,9 @@ public partial class IMAP4 : IDisposable
         open(host, port, timeout);
         try
         {
+            StartDeadline();   // the greeting is bounded like a command
             _connect();
+            StopDeadline();
         }
         catch
         {
@@ -196,7 +222,7 @@ public partial class IMAP4 : IDisposable
     {
         _stream = stream;
         _sock = socket;
-        _reader = new LineReader(stream);
+        _reader = new LineReader(stream, socket);
     }
 
     /// <summary>The stream the default hooks read and write (null before <see cref="open"/>).</summary>

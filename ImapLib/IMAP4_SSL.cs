@@ -24,13 +24,15 @@ public class IMAP4_SSL : IMAP4
     /// <param name="certfile">PEM client certificate (not together with <paramref name="ssl_context"/>).</param>
     /// <param name="ssl_context">TLS settings; null verifies against the system trust store.</param>
     /// <param name="timeout">Seconds for connecting and each read or write; null waits for ever.</param>
+    /// <param name="command_timeout">Seconds a whole command may take (see <see cref="IMAP4.command_timeout"/>).</param>
     /// <exception cref="ArgumentException">keyfile or certfile given together with ssl_context.</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The host name does not resolve, or the connection is refused.</exception>
     /// <exception cref="IMAP4.abort">The TLS handshake failed: the certificate was refused (the message says how to trust
     /// a private CA), or the peer does not speak TLS. (CPython raises <c>ssl.SSLError</c>, an <c>OSError</c>.)</exception>
     public IMAP4_SSL(string host = "", int port = imaplib.IMAP4_SSL_PORT, string? keyfile = null, string? certfile = null,
-        SslClientAuthenticationOptions? ssl_context = null, double? timeout = null) : base(connect: false)
+        SslClientAuthenticationOptions? ssl_context = null, double? timeout = null, double? command_timeout = null) : base(connect: false)
     {
+        this.command_timeout = command_timeout;
         if (ssl_context is not null && keyfile is not null)
             throw new ArgumentException("ssl_context and keyfile arguments are mutually exclusive");
         if (ssl_context is not null && certfile is not null)

@@ -24,9 +24,11 @@ public class IMAP4_stream : IMAP4
     /// <summary>Starts <paramref name="command"/> and reads its greeting and capabilities.</summary>
     /// <param name="command">A shell command line.</param>
     /// <param name="timeout">Seconds to wait for each read from the process; null waits for ever.</param>
+    /// <param name="command_timeout">Seconds a whole command may take (see <see cref="IMAP4.command_timeout"/>).</param>
     /// <exception cref="IMAP4.abort">The command could not start, or ended before or during the greeting.</exception>
-    public IMAP4_stream(string command, double? timeout = null) : base(connect: false)
+    public IMAP4_stream(string command, double? timeout = null, double? command_timeout = null) : base(connect: false)
     {
+        this.command_timeout = command_timeout;
         this.command = command ?? throw new ArgumentNullException(nameof(command));
         Connect("", 0, timeout);
     }

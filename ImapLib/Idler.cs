@@ -77,6 +77,7 @@ public partial class IMAP4
                         throw new abort($"unexpected status response: {PyRepr.Of(resp)}");
                     }
                 }
+                imap.StopDeadline();   // IDLE waits by design; duration bounds the wait, not command_timeout
                 if (imap.debug >= 4) imap._mesg($"idle continuation prompt: {(imap.continuation_response is { } p ? PyRepr.Of(p) : "None")}");
             }
             catch
@@ -165,6 +166,7 @@ public partial class IMAP4
             try
             {
                 // If the server already ended IDLE (its tagged reply is in), DONE would be a stray command.
+                imap.StartDeadline();   // ending IDLE is bounded like a command
                 if (imap.tagged_commands[_tag] is null) imap.Transmit("DONE\r\n"u8.ToArray());
                 var (status, data) = imap._command_complete("IDLE", _tag);
                 if (imap.debug >= 4) imap._mesg($"idle status: {status} {PyRepr.Of(data)}");

@@ -62,7 +62,11 @@ public sealed class Transcript
     public IReadOnlyList<string> Mismatches => _mismatches;
 
     /// <summary>Connects a client to the transcript's server.</summary>
-    public ScriptedIMAP4 Connect(double? timeout = null) => new(_greeting, ScriptedIMAP4.ByCommand(Answer), timeout);
+    public ScriptedIMAP4 Connect(double? timeout = null) => new(_greeting, Responder(), timeout);
+
+    /// <summary>The transcript's server side, for a subclass of <see cref="ScriptedIMAP4"/> made with the greeting
+    /// given separately (the transcript's own greeting lines are then not used).</summary>
+    public ScriptedIMAP4.Responder Responder() => ScriptedIMAP4.ByCommand(Answer);
 
     /// <summary>Asserts that the client sent exactly the transcript's lines, all of them.</summary>
     public void AssertComplete()

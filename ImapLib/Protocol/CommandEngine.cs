@@ -86,6 +86,7 @@ public partial class IMAP4
             throw new @readonly("mailbox status changed to READ-ONLY");
 
         string tag = _new_tag();
+        StartDeadline();
         // After ENABLE UTF8=ACCEPT an APPEND literal is sent in RFC 6855's form: UTF8 (~{n}...).
         bool utf8Literal = literal is not null && utf8_enabled;
         // With LITERAL+ (RFC 7888) the literal follows at once: no round trip waiting for "+".
@@ -166,6 +167,26 @@ public partial class IMAP4
         }
     }
 
+    /// <summary>Starts the whole-command deadline (<see cref="command_timeout"/>), if one is set.</summary>
+    private void StartDeadline()
+    {
+        if (command_timeout is not { } seconds) return;
+        _commandDeadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(seconds * System.Diagnostics.Stopwatch.Frequency);
+        _reader?.SetDeadline(seconds);
+    }
+
+    /// <summary>Ends the deadline: the command completed, or IDLE is waiting by design.</summary>
+    private void StopDeadline()
+    {
+        if (_commandDeadline == 0) return;
+        _commandDeadline = 0;
+        _reader?.SetDeadline(null);
+    }
+
+    /// <summary>When the current command must have completed (a Stopwatch timestamp; 0: no deadline). Checked between
+    /// lines too, so that overriding read hooks are bounded as well.</summary>
+    private long _commandDeadline;
+
     // ---- Completing --------------------------------------------------------------------------------------
 
     private ImapResult _simple_command(string name, params byte[]?[] args) => _command_complete(name, _command(name, args));
@@ -200,6 +221,7 @@ public partial class IMAP4
             if (tagged_commands[tag] is { } result)
             {
                 tagged_commands.Remove(tag);
+                StopDeadline();
                 return result;
             }
             // The server answers LOGOUT with BYE; that BYE is the result.
@@ -245,6 +267,7 @@ public partial class IMAP4
 
     private static abort SocketFailure(Exception e)
     {
+        if (e is DeadlineExceededException) return new abort(e.Message, e);
         bool timedOut = e is TimeoutException
             || e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut }
             || e is SocketException { SocketErrorCode: SocketError.TimedOut };

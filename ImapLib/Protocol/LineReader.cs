@@ -10,15 +10,56 @@ internal sealed class LineReader
 {
 
     private readonly Stream _stream;
+    private readonly System.Net.Sockets.Socket? _socket;
     private readonly byte[] _buffer;
+    private long _deadline;            // Stopwatch timestamp after which reads fail; 0: no deadline
+    private double _deadlineSeconds;
     private int _start;
     private int _end;
     private Task<int>? _pendingFill;
 
-    public LineReader(Stream stream, int bufferSize = 64 * 1024)
+    public LineReader(Stream stream, System.Net.Sockets.Socket? socket = null, int bufferSize = 64 * 1024)
     {
         _stream = stream;
+        _socket = socket;
         _buffer = new byte[bufferSize];
+    }
+
+    /// <summary>
+    /// Bounds all reads from now on to <paramref name="seconds"/> in total (null removes the bound): a read that
+    /// would start after the deadline, or that is still waiting when it passes, throws
+    /// <see cref="DeadlineExceededException"/>. On a socket each read waits at most until the deadline, so a server
+    /// that drips a byte at a time, or says nothing, cannot stretch a command past it.
+    /// </summary>
+    public void SetDeadline(double? seconds)
+    {
+        _deadlineSeconds = seconds ?? 0;
+        _deadline = seconds is { } s ? System.Diagnostics.Stopwatch.GetTimestamp() + (long)(s * System.Diagnostics.Stopwatch.Frequency) : 0;
+    }
+
+    /// <summary>One read from the stream, within the deadline when one is set.</summary>
+    private int ReadStream(Span<byte> destination)
+    {
+        if (_deadline == 0) return _stream.Read(destination);
+        long remainingMs = (long)System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), _deadline).TotalMilliseconds;
+        if (remainingMs <= 0) throw new DeadlineExceededException(_deadlineSeconds);
+        if (_socket is not { } socket) return _stream.Read(destination);
+        int configured = socket.ReceiveTimeout;   // the per-read timeout (0: none) stays in force when it is shorter
+        bool deadlineBinds = configured == 0 || remainingMs <= configured;
+        socket.ReceiveTimeout = (int)Math.Clamp(deadlineBinds ? remainingMs : configured, 1, int.MaxValue);
+        try
+        {
+            return _stream.Read(destination);
+        }
+        catch (IOException e) when (deadlineBinds && e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.TimedOut })
+        {
+            // The read waited until the deadline (the socket's timer may fire a moment early): the command is over.
+            throw new DeadlineExceededException(_deadlineSeconds);
+        }
+        finally
+        {
+            socket.ReceiveTimeout = configured;
+        }
     }
 
     /// <summary>Bytes received but not yet consumed.</summary>
@@ -97,7 +138,7 @@ internal sealed class LineReader
         }
         // Large reads bypass the buffer: no copy through it for bulk literal data.
         if (destination.Length >= _buffer.Length && _pendingFill is null)
-            return _stream.Read(destination);
+            return ReadStream(destination);
         return Fill() ? ReadInto(destination) : 0;
     }
 
@@ -131,7 +172,7 @@ internal sealed class LineReader
         }
         else
         {
-            _end = _stream.Read(_buffer, 0, _buffer.Length);
+            _end = ReadStream(_buffer);
         }
         return _end > 0;
     }
@@ -150,3 +191,7 @@ internal sealed class LineReader
         return line;
     }
 }
+
+/// <summary>The whole-command deadline (<see cref="IMAP4.command_timeout"/>) passed during a read.</summary>
+internal sealed class DeadlineExceededException(double seconds)
+    : TimeoutException($"command_timeout of {seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} seconds passed");

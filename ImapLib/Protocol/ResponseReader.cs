@@ -128,6 +128,8 @@ public partial class IMAP4
     /// <summary>One response line without its CRLF. EOF and a line without CRLF are aborts, as in Python.</summary>
     private byte[] _get_line()
     {
+        if (_commandDeadline != 0 && System.Diagnostics.Stopwatch.GetTimestamp() >= _commandDeadline)
+            throw SocketFailure(new DeadlineExceededException(command_timeout ?? 0));
         byte[] line;
         try
         {
