@@ -22,7 +22,8 @@ public class IdleTests
         {
             Assert.That(M.state, Is.EqualTo("IDLING"));
             Assert.Throws<IMAP4.error>(() => M.noop(), "commands are illegal while idling");
-            var appender = Task.Run(() => { Thread.Sleep(300); other.append("INBOX", null, null, Message); });
+            // IDLE is already running (the idler waited for "+"): the other session appends at once.
+            var appender = Task.Run(() => other.append("INBOX", null, null, Message));
             foreach (var response in idler)
             {
                 received.Add(response);
@@ -49,8 +50,9 @@ public class IdleTests
         using (var idler = M.idle(duration: 1.0))
         {
             other.append("INBOX", null, null, Message);
-            Thread.Sleep(1500);   // time for Dovecot to push the change (the machine may be busy)
-            // Leave without reading: what arrived goes to untagged_responses.
+            // Wait for the event that matters, Dovecot's push reaching the socket, without reading it.
+            Assert.That(M.socket()!.Poll(TimeSpan.FromSeconds(10), System.Net.Sockets.SelectMode.SelectRead), Is.True);
+            // Leave without reading: what arrived (and what follows until DONE's reply) goes to untagged_responses.
         }
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(6)));
         Assert.That(M.response("EXISTS").data[^1]!.decode(), Is.EqualTo("1"));
@@ -73,8 +75,9 @@ public class IdleTests
         using var other = account.Connect();
         using var idler = M.idle(duration: 10);
         for (int i = 0; i < 3; i++) other.append("INBOX", null, null, Message);
-        Thread.Sleep(500);
-        var batch = idler.burst().ToList();
+        // Wait until Dovecot's push reaches the socket, then take the burst (gaps of up to a second belong to it).
+        Assert.That(M.socket()!.Poll(TimeSpan.FromSeconds(10), System.Net.Sockets.SelectMode.SelectRead), Is.True);
+        var batch = idler.burst(interval: 1.0).ToList();
         Assert.That(batch, Is.Not.Empty);
         Assert.That(batch.Where(r => r.typ == "EXISTS").Select(r => r.data[0]!.decode()).Last(), Is.EqualTo("3"));
     }
@@ -123,7 +126,7 @@ public class IdleTests
             s.Line("* 7 EXPUNGE");            // before the continuation: must be yielded first
             s.Line("+ idling");
             s.Send("* 4 EXI");
-            Thread.Sleep(400);                // longer than the burst interval below
+            Thread.Sleep(400);                // pacing the packets (the scenario itself): longer than the burst interval below
             s.Send("STS\r\n* 1 FETCH (BODY[] {5}\r\n");
             Thread.Sleep(200);
             s.Send("hello)\r\n");

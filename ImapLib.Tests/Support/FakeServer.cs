@@ -69,15 +69,28 @@ public sealed class FakeServer : IDisposable
     public void Join(int milliseconds = 10_000)
     {
         if (!_thread.Join(milliseconds)) throw new TimeoutException("fake server script did not finish");
-        if (Failure is not null) throw new AssertionException("fake server script failed: " + Failure);
+        if (Failure is not null)
+        {
+            _failureReported = true;
+            throw new AssertionException("fake server script failed: " + Failure);
+        }
     }
 
+    /// <summary>Stops listening and joins the script's thread; a script that failed (an assertion in it, an
+    /// unexpected command) fails the test here, even when the test never called <see cref="Join"/>.</summary>
     public void Dispose()
     {
         _stopping = true;
         _listener.Stop();
-        _thread.Join(5000);
+        if (!_thread.Join(10_000)) throw new AssertionException("fake server script did not finish within 10 s of the test's end");
+        if (Failure is not null && !_failureReported)
+        {
+            _failureReported = true;
+            throw new AssertionException("fake server script failed: " + Failure);
+        }
     }
+
+    private bool _failureReported;
 }
 
 /// <summary>One client connection as the script sees it.</summary>

@@ -252,7 +252,7 @@ public class CPythonBehaviourTests
             int port = ((IPEndPoint)listener.LocalEndpoint).Port;
             var ex = Assert.Throws<ArgumentException>(() => new IMAP4("127.0.0.1", port, timeout: timeout));
             Assert.That(ex!.Message, Does.StartWith("Non-blocking socket (timeout=0) is not supported"));
-            Thread.Sleep(50);
+            Thread.Sleep(50);   // proving an absence: a connection attempt, were there one, would be pending by now
             Assert.That(listener.Pending(), Is.False, "no connection may be attempted");
         }
         finally

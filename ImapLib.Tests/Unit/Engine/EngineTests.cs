@@ -184,7 +184,7 @@ public class EngineTests
             foreach (var piece in new[] { "* 1 EXI", "STS\r", "\n* 1 FETCH (BODY[] {10}\r\n01234", "56789", ")\r", "\n" + noop.Tag + " OK done\r\n" })
             {
                 s.Send(piece);
-                Thread.Sleep(30);
+                Thread.Sleep(30);   // pacing: each piece arrives as a packet of its own
             }
             s.Logout();
         });
@@ -262,7 +262,7 @@ public class EngineTests
             var m = Regex.Match(append.Args, @"^Drafts \(\\Seen\) ""18-May-2033 05:33:20 \+0200"" \{(\d+)\}$");
             Assert.That(m.Success, Is.True, append.Line);
             int size = int.Parse(m.Groups[1].Value);
-            Thread.Sleep(200);
+            Thread.Sleep(200);   // proving an absence: no literal byte may arrive before the "+"
             earlyData = s.Stream.DataAvailable;
             s.Line("+ Ready for literal data");
             literal = Encoding.Latin1.GetString(s.ReadBytes(size));
