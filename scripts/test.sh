@@ -11,7 +11,8 @@ bash scripts/cyrus.sh install
 
 results=$(mktemp -d)
 status=0
-dotnet test ImapLib.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?
+dotnet test ImapLib.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" \
+    --collect "XPlat Code Coverage" --settings ImapLib.Tests/coverage.runsettings "$@" || status=$?
 
 # The suite's private Dovecot (started by the test fixture) is not needed any more.
 IMAPLIB_IMAP_PORT="${IMAPLIB_TEST_IMAP_PORT:-14310}" IMAPLIB_IMAPS_PORT="${IMAPLIB_TEST_IMAPS_PORT:-19931}" \
@@ -34,6 +35,13 @@ executed=$(sed -E 's/.* executed="([0-9]+)".*/\1/' <<<"$counters")
 if [ "$executed" = 0 ]; then
     echo "no test was executed"
     status=1
+fi
+# Coverage of the library by this run (coverlet's Cobertura report; ImapLib.Tests/coverage.runsettings).
+cobertura=$(find "$results" -name 'coverage.cobertura.xml' | head -n 1)
+if [ -n "$cobertura" ]; then
+    head -c 400 "$cobertura" | grep -o '<coverage [^>]*>' | sed -E \
+        's/.*line-rate="([0-9.]+)".*branch-rate="([0-9.]+)".*lines-covered="([0-9]+)" lines-valid="([0-9]+)" branches-covered="([0-9]+)" branches-valid="([0-9]+)".*/\1 \2 \3 \4 \5 \6/' |
+        awk '{ printf "coverage of ImapLib: lines %.1f%% (%d of %d), branches %.1f%% (%d of %d)\n", $1*100, $3, $4, $2*100, $5, $6 }' || true
 fi
 echo "$passed passed, $failed failed"
 exit "$status"
