@@ -10,14 +10,14 @@ public partial class IMAP4
     /// <exception cref="error">The server does not announce IDLE, or refuses it.</exception>
     public Idler idle(double? duration = null) => new(this, duration);
 
-    /// <summary>Waits up to <paramref name="timeout"/> seconds for the server to start sending; false on time-out.
-    /// Null waits for ever.</summary>
+    /// <summary>Waits up to <paramref name="timeout"/> seconds until a whole response has arrived; false on time-out,
+    /// with any part of a response kept for later. Null waits for ever (the read itself then blocks).</summary>
     private bool WaitForResponse(double? timeout)
     {
         if (timeout is null) return true;
         if (timeout <= 0) return false;
         var reader = _reader ?? throw new error("a timed wait requires the built-in transport (a socket or a stream)");
-        return reader.WaitForData(TimeSpan.FromSeconds(timeout.Value));
+        return reader.WaitForResponse(TimeSpan.FromSeconds(timeout.Value));
     }
 
     /// <summary>The sink of an IDLE session: untagged data queued in arrival order, one (type, data) entry per

@@ -60,7 +60,7 @@ public class IdleTests
         clock.Restart();
         int count;
         using (var idler = M.idle(duration: 0.5))
-            count = idler.Count();
+            count = idler.Count(r => !(r.typ == "OK" && r.data[0]!.decode() == "Still here"));   // Dovecot's clock-aligned keep-alive may fall inside
         Assert.That(count, Is.Zero);
         Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.45)).And.LessThan(TimeSpan.FromSeconds(5)));
     }
@@ -150,6 +150,98 @@ public class IdleTests
         Assert.That(seen[2].data[1]!.decode(), Is.EqualTo(")"));
         Assert.That(M.state, Is.EqualTo("AUTH"));
         M.logout();
+        server.Join();
+    }
+
+    [Test]
+    public void Duration_is_a_deadline_even_when_half_a_line_arrives_and_the_server_stalls()   // issue 13
+    {
+        using var server = new FakeServer(s =>
+        {
+            s.Greet("IMAP4rev1 IDLE", "* PREAUTH ready");
+            var idle = s.Expect("IDLE");
+            s.Line("+ idling");
+            s.Send("* 4 EXI");                 // half a response, then nothing until the client ends IDLE
+            Assert.That(s.ReadLine(), Is.EqualTo("DONE"));
+            s.Send("STS\r\n");
+            s.Line(idle.Tag + " OK IDLE done");
+            s.Bye();
+        });
+        using var M = new IMAP4("127.0.0.1", server.Port);
+        var clock = Stopwatch.StartNew();
+        int count;
+        using (var idler = M.idle(duration: 0.5))
+        {
+            count = idler.Count();
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1.0)), "iteration ends at the deadline");
+        }
+        Assert.That(count, Is.Zero);
+        // Nothing is lost: the half line, completed after DONE, is filed as an untagged response.
+        Assert.That(M.response("EXISTS"), Is.EqualTo(new ImapResult("EXISTS", [ImapItem.FromBytes("4"u8.ToArray())])));
+        M.logout();
+        server.Join();
+    }
+
+    [Test]
+    public void Duration_is_a_deadline_when_responses_arrive_in_delayed_packets()   // issue 13, test_idle_delayed_packet
+    {
+        using var server = new FakeServer(s =>
+        {
+            s.Greet("IMAP4rev1 IDLE", "* PREAUTH ready");
+            var idle = s.Expect("IDLE");
+            s.Line("+ idling");
+            s.Send("* 4 EXI");
+            Thread.Sleep(300);                // pacing the packets is the scenario itself
+            s.Send("STS\r\n* 5 EXI");
+            Thread.Sleep(300);
+            s.Send("STS\r\n* 6 EXI");
+            Thread.Sleep(300);
+            s.Send("STS\r\n");
+            Assert.That(s.ReadLine(), Is.EqualTo("DONE"));
+            s.Line(idle.Tag + " OK IDLE done");
+            s.Bye();
+        });
+        using var M = new IMAP4("127.0.0.1", server.Port);
+        var clock = Stopwatch.StartNew();
+        var seen = new List<ImapResult>();
+        using (var idler = M.idle(duration: 0.5))
+        {
+            seen.AddRange(idler);
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(0.85)), "the third packet is not waited for");
+        }
+        Assert.That(seen, Is.EqualTo(new[] { new ImapResult("EXISTS", [ImapItem.FromBytes("4"u8.ToArray())]) }));
+        // The responses still in flight at the deadline are filed, whole, once IDLE has ended.
+        Assert.That(M.response("EXISTS").data.Select(d => d!.decode()), Is.EqualTo(new[] { "5", "6" }));
+        M.logout();
+        server.Join();
+    }
+
+    [Test]
+    public void After_a_timed_IDLE_a_read_left_pending_is_bounded_by_the_socket_timeout()   // issue 13
+    {
+        var release = new ManualResetEventSlim();
+        using var server = new FakeServer(s =>
+        {
+            s.Greet("IMAP4rev1 IDLE", "* PREAUTH ready");
+            s.Expect("IDLE");
+            s.Line("+ idling");
+            Assert.That(s.ReadLine(), Is.EqualTo("DONE"));
+            // No reply to DONE, and none to the next command: the server has hung.
+            Assert.That(s.ReadCommand().Name, Is.EqualTo("NOOP"));
+            release.Wait(TimeSpan.FromSeconds(30));
+        });
+        using var M = new IMAP4("127.0.0.1", server.Port, timeout: 0.5);
+        var clock = Stopwatch.StartNew();
+        using (var idler = M.idle(duration: 0.2))
+            Assert.That(idler.Count(), Is.Zero);
+        // Ending IDLE waits for DONE's reply no longer than the timeout (a broken end is reported by the next command).
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
+        clock.Restart();
+        var e = Assert.Throws<IMAP4.abort>(() => M.noop());
+        Assert.That(e!.Message, Is.EqualTo("command: NOOP => socket error: timed out"));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
+        release.Set();
+        M.shutdown();
         server.Join();
     }
 }

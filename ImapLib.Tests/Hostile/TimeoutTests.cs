@@ -254,7 +254,7 @@ public class TimeoutTests
         }
         TestContext.Out.WriteLine($"idle ended after {clock.Elapsed.TotalSeconds:0.00} s with {received.Count} responses");
         Assert.That(clock.Elapsed, Is.GreaterThan(TimeSpan.FromSeconds(2.3)));
-        Assert.That(received, Is.Empty);
+        Assert.That(received.Where(r => !IsKeepAlive(r)), Is.Empty);
         Assert.That(M.noop().typ, Is.EqualTo("OK"), "the session goes on after IDLE (as it does over a socket)");
     }
 
@@ -272,7 +272,11 @@ public class TimeoutTests
         {
             foreach (var response in idler) received.Add(response);
         }
-        Assert.That(received, Is.Empty);
+        // Dovecot's keep-alive ("* OK Still here") is aligned to the clock, so it may fall inside any short IDLE.
+        Assert.That(received.Where(r => !IsKeepAlive(r)), Is.Empty);
         Assert.That(M.noop().typ, Is.EqualTo("OK"));
     }
+
+    private static bool IsKeepAlive((string typ, List<ImapItem?> data) response) =>
+        response.typ == "OK" && response.data.Count == 1 && response.data[0]!.decode() == "Still here";
 }

@@ -16,7 +16,8 @@ internal sealed class LineReader
     private double _deadlineSeconds;
     private int _start;
     private int _end;
-    private Task<int>? _pendingFill;
+    private Task<int>? _pendingFill;   // a read started by WaitForResponse, into _buffer at _pendingOffset
+    private int _pendingOffset;
 
     public LineReader(Stream stream, System.Net.Sockets.Socket? socket = null, int bufferSize = 64 * 1024)
     {
@@ -143,38 +144,107 @@ internal sealed class LineReader
     }
 
     /// <summary>
-    /// Waits up to <paramref name="timeout"/> for at least one byte (or end of stream) to be readable. On time-out
-    /// the read stays pending and its bytes are kept for the next read, so a response that is slow to arrive is
-    /// never lost or split; this works over TLS and pipes alike, where a timed-out blocking read would not.
+    /// Waits up to <paramref name="timeout"/> until the buffer holds one whole response: a line, and each literal
+    /// it announces with the line after it. Returns false when the time runs out first; true too at end of stream,
+    /// on a failed read (the next read reports either), and for a response larger than the buffer (reading it
+    /// then blocks as usual). Nothing is consumed: a response cut by the deadline stays buffered, and the read that
+    /// was waiting stays pending and keeps its bytes for the next read. Waiting on a pending read works over TLS
+    /// and pipes alike, where a timed-out blocking read could leave the stream unusable.
     /// </summary>
-    public bool WaitForData(TimeSpan timeout)
+    public bool WaitForResponse(TimeSpan timeout)
     {
-        if (_start < _end) return true;
-        _pendingFill ??= _stream.ReadAsync(_buffer, 0, _buffer.Length);
-        try
+        long deadline = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        while (!HoldsWholeResponse())
         {
-            return _pendingFill.Wait(timeout);
+            if (_pendingFill is null)
+            {
+                if (_end == _buffer.Length)
+                {
+                    if (_start == 0) return true;
+                    _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+                    _end -= _start;
+                    _start = 0;
+                }
+                _pendingOffset = _end;
+                _pendingFill = _stream.ReadAsync(_buffer, _end, _buffer.Length - _end);
+            }
+            var remaining = System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), deadline);
+            try
+            {
+                if (remaining <= TimeSpan.Zero || !_pendingFill.Wait(remaining)) return false;
+            }
+            catch (AggregateException e) when (e.InnerException is not null)
+            {
+                return true;   // the failure surfaces from the next read, where the caller handles transport errors
+            }
+            int count = _pendingFill.Result;
+            _pendingFill = null;
+            if (count == 0) return true;
+            _end = _pendingOffset + count;
         }
-        catch (AggregateException e) when (e.InnerException is not null)
+        return true;
+    }
+
+    /// <summary>Whether the buffered bytes hold a whole response (see <see cref="WaitForResponse"/>).</summary>
+    private bool HoldsWholeResponse()
+    {
+        int at = _start;
+        while (true)
         {
-            // The failure surfaces from the next read, where the caller handles transport errors.
-            return true;
+            int lf = _buffer.AsSpan(at, _end - at).IndexOf((byte)'\n');
+            if (lf < 0) return false;
+            var line = _buffer.AsSpan(at, lf);
+            if (line.EndsWith("\r"u8)) line = line[..^1];
+            long size = ResponseParser.LiteralSize(line);
+            at += lf + 1;
+            if (size < 0) return true;
+            if (size > _end - at) return false;
+            at += (int)size;
         }
     }
 
     private bool Fill()
     {
-        _start = 0;
         if (_pendingFill is { } pending)
         {
+            if (!pending.IsCompleted) AwaitPending(pending);
             _pendingFill = null;
-            _end = pending.GetAwaiter().GetResult();
+            _start = _pendingOffset;   // the pending read started where the buffered bytes ended
+            _end = _start + pending.GetAwaiter().GetResult();
+            return _end > _start;
         }
-        else
-        {
-            _end = ReadStream(_buffer);
-        }
+        _start = 0;
+        _end = ReadStream(_buffer);
         return _end > 0;
+    }
+
+    /// <summary>
+    /// Waits for a read left pending by <see cref="WaitForResponse"/> as a blocking read would wait: no longer than
+    /// the socket's timeout or the deadline. On time-out the read stays pending (its bytes are not lost) and the
+    /// caller gets the exception a timed-out blocking read gives.
+    /// </summary>
+    private void AwaitPending(Task<int> pending)
+    {
+        int timeoutMs = _socket?.ReceiveTimeout ?? 0;
+        bool deadlineBinds = false;
+        if (_deadline != 0)
+        {
+            long remainingMs = (long)System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), _deadline).TotalMilliseconds;
+            if (remainingMs <= 0) throw new DeadlineExceededException(_deadlineSeconds);
+            deadlineBinds = timeoutMs == 0 || remainingMs <= timeoutMs;
+            if (deadlineBinds) timeoutMs = (int)Math.Min(remainingMs, int.MaxValue);
+        }
+        if (timeoutMs <= 0) return;
+        try
+        {
+            if (pending.Wait(timeoutMs)) return;
+        }
+        catch (AggregateException)
+        {
+            return;   // GetResult rethrows the original exception
+        }
+        if (deadlineBinds) throw new DeadlineExceededException(_deadlineSeconds);
+        throw new IOException("timed out", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.TimedOut));
     }
 
     private static byte[] Join(List<byte[]>? pieces, int total, ReadOnlySpan<byte> tail)
