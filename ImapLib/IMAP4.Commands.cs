@@ -129,26 +129,16 @@ public partial class IMAP4
     /// <summary>Removes the ACL entry of <paramref name="who"/> on <paramref name="mailbox"/> (RFC 4314).</summary>
     public ImapResult deleteacl(ImapArg mailbox, ImapArg who) => Execute("DELETEACL", mailbox, who);
 
-    /// <summary>Enables an extension (RFC 5161). Enabling UTF8=ACCEPT switches arguments to UTF-8.</summary>
+    /// <summary>Enables an extension (RFC 5161). Enabling UTF8=ACCEPT switches arguments to UTF-8 as soon as the
+    /// server answers OK, as newest CPython does (whether or not an ENABLED response confirms it: check
+    /// <c>response("ENABLED")</c> when the server may not implement RFC 6855).</summary>
     /// <exception cref="error">The server does not announce ENABLE.</exception>
     public ImapResult enable(string capability)
     {
         if (!capabilities.Contains("ENABLE")) throw new error("Server does not support ENABLE");
         var result = Execute("ENABLE", capability);
-        if (result.typ == "OK" && capability.ToUpperInvariant().Contains("UTF8=ACCEPT") && Utf8Accepted()) _mode_utf8();
+        if (result.typ == "OK" && capability.ToUpperInvariant().Contains("UTF8=ACCEPT")) _mode_utf8();
         return result;
-    }
-
-    /// <summary>
-    /// Whether the server really turned UTF8=ACCEPT on. CPython switches on any OK; a server that does not offer
-    /// UTF8=ACCEPT (Dovecot 2.3 answers OK and enables nothing) would then get UTF-8 names it refuses. So: the
-    /// ENABLED response lists it (RFC 5161), or, when no ENABLED came, the server announced the capability.
-    /// </summary>
-    private bool Utf8Accepted()
-    {
-        if (untagged_responses.TryGetValue("ENABLED", out var enabled))
-            return enabled.Any(e => e is { IsBytes: true } && DecodeForMessage(e.Bytes).ToUpperInvariant().Split(' ').Contains("UTF8=ACCEPT"));
-        return capabilities.Contains("UTF8=ACCEPT");
     }
 
     /// <summary>Removes the messages flagged \Deleted; <c>data</c> lists the EXPUNGE responses in order. With
@@ -251,9 +241,13 @@ public partial class IMAP4
     }
 
     /// <summary>Logs in with AUTHENTICATE CRAM-MD5 (RFC 2195): the password never crosses the wire.</summary>
-    public ImapResult login_cram_md5(string user, string password)
+    public ImapResult login_cram_md5(string user, string password) => login_cram_md5(user, Encoding.UTF8.GetBytes(password));
+
+    /// <summary><see cref="login_cram_md5(string, string)"/> with the password as bytes (Python's <c>bytes</c> password).</summary>
+    public ImapResult login_cram_md5(string user, byte[] password)
     {
-        byte[] key = Encoding.UTF8.GetBytes(password);
+        ArgumentNullException.ThrowIfNull(password);
+        byte[] key = (byte[])password.Clone();
         return authenticate("CRAM-MD5", challenge => user + " " + Convert.ToHexStringLower(HMACMD5.HashData(key, challenge)));
     }
 
@@ -431,6 +425,24 @@ public partial class IMAP4
         var row = CommandTable.Row(command);
         return _untagged_response(Run(command, uid: true, Arguments.Encode(row, args, utf8_enabled)), row.UidResult);
     }
+
+    /// <summary><see cref="uid(string, Nullable{ImapArg}[])"/> with newest CPython's <c>params</c>: the placeholders in
+    /// the text arguments (<c>?</c>, <c>?f</c>, <c>?s</c>, <c>??</c>; see <see cref="search(string, string, object[], bool)"/>)
+    /// take the parameters in order, e.g. <c>M.uid("SEARCH", "FROM ?", @params: [who])</c>. Pass
+    /// <paramref name="params"/> by name, as Python does.</summary>
+    public ImapResult uid(string command, ImapArg? arg1, List<object?> @params) => uid(command, Arguments.Substitute([arg1], @params));
+
+    /// <inheritdoc cref="uid(string, Nullable{ImapArg}, List{object})"/>
+    public ImapResult uid(string command, ImapArg? arg1, ImapArg? arg2, List<object?> @params) =>
+        uid(command, Arguments.Substitute([arg1, arg2], @params));
+
+    /// <inheritdoc cref="uid(string, Nullable{ImapArg}, List{object})"/>
+    public ImapResult uid(string command, ImapArg? arg1, ImapArg? arg2, ImapArg? arg3, List<object?> @params) =>
+        uid(command, Arguments.Substitute([arg1, arg2, arg3], @params));
+
+    /// <inheritdoc cref="uid(string, Nullable{ImapArg}, List{object})"/>
+    public ImapResult uid(string command, ImapArg? arg1, ImapArg? arg2, ImapArg? arg3, ImapArg? arg4, List<object?> @params) =>
+        uid(command, Arguments.Substitute([arg1, arg2, arg3, arg4], @params));
 
     /// <summary>Unsubscribes from <paramref name="mailbox"/>.</summary>
     public ImapResult unsubscribe(ImapArg mailbox) => Execute("UNSUBSCRIBE", mailbox);

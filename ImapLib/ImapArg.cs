@@ -50,6 +50,22 @@ public readonly struct ImapArg
     /// <summary>A range of message numbers or UIDs, <c>first:last</c>.</summary>
     public static implicit operator ImapArg((int first, int last) range) => new(null, null, [((long)range.first, (long)range.last)]);
 
+    /// <summary>A range whose last is open: <c>(5, null)</c> is <c>5:*</c>.</summary>
+    public static implicit operator ImapArg((long first, long? last) range) => new(null, null, [range]);
+
+    /// <summary>A range whose last is open: <c>(5, null)</c> is <c>5:*</c>.</summary>
+    public static implicit operator ImapArg((int first, int? last) range) => new(null, null, [((long)range.first, (long?)range.last)]);
+
+    /// <summary>A range to the last message: <c>(8, "*")</c> is <c>8:*</c>.</summary>
+    public static implicit operator ImapArg((int first, string last) range) => new(null, null, [range]);
+
+    /// <summary>A range to the last message: <c>(8, "*")</c> is <c>8:*</c>.</summary>
+    public static implicit operator ImapArg((long first, string last) range) => new(null, null, [range]);
+
+    /// <summary>Python's <c>range(first, stop)</c> as C#'s <c>first..stop</c> (the end excluded): <c>2..5</c> is
+    /// <c>2:4</c>; an open end, <c>5..</c>, is <c>5:*</c>.</summary>
+    public static implicit operator ImapArg(Range range) => new(null, null, [range]);
+
     /// <summary>A sequence: numbers, ranges, strings, byte strings (Python's list or tuple argument).</summary>
     public static implicit operator ImapArg(object?[] items) => new(null, null, items ?? throw new ArgumentNullException(nameof(items)));
 
@@ -78,23 +94,19 @@ public readonly struct ImapArg
     /// a sequence is written as a message set.</summary>
     internal byte[] Encode(bool utf8) => _bytes ?? (_items is null ? Arguments.Encode(_text ?? "", utf8) : Arguments.Encode(AsSequenceSet(), utf8));
 
-    /// <summary>A message set: numbers as they are, ranges as <c>a:b</c>, a sequence joined with commas.</summary>
-    internal string AsSequenceSet() => _items is null ? ToString() : string.Join(",", _items.Select(SequenceSetPart));
+    /// <summary>A message set: numbers as they are, ranges as <c>a:b</c>, a sequence joined with commas. Where a
+    /// message set is expected (<paramref name="strict"/>), the sequence must be one (a string, bool or float inside
+    /// is refused, as in CPython); elsewhere its text elements are joined as given.</summary>
+    internal string AsSequenceSet(bool strict = false) =>
+        _items is null ? ToString()
+        : strict ? Arguments.SequenceSetElement(_items, topLevel: true)
+        : string.Join(",", _items.Select(part => part is string or byte[] or ImapItem ? TextOf(part) : Arguments.SequenceSetElement(part)));
 
     /// <summary>A parenthesised list: a sequence joined with spaces; text parenthesised unless it already is.</summary>
     internal string AsList() => _items is null ? Arguments.List(ToString()) : "(" + string.Join(" ", _items.Select(TextOf)) + ")";
 
     /// <summary>The argument as text, as Python's <c>str()</c> would show it in a message.</summary>
     public override string ToString() => _text ?? (_bytes is not null ? Encoding.UTF8.GetString(_bytes) : AsSequenceSet());
-
-    private static string SequenceSetPart(object? part) => part switch
-    {
-        ValueTuple<long, long>(var first, var last) => $"{first}:{last}",
-        ValueTuple<int, int>(var first, var last) => $"{first}:{last}",
-        ValueTuple<int, string>(var first, var last) => $"{first}:{last}",
-        ValueTuple<long, string>(var first, var last) => $"{first}:{last}",
-        _ => TextOf(part),
-    };
 
     private static string TextOf(object? part) => part switch
     {

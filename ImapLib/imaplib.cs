@@ -23,8 +23,9 @@ public static partial class imaplib
     /// <summary>The debug level new connections start with (0 to 5, as Python's <c>imaplib.Debug</c>).</summary>
     public static int Debug;
 
-    /// <summary>The longest response line accepted, in bytes (Python's <c>_MAXLINE</c>).</summary>
-    public const int _MAXLINE = 1_000_000;
+    /// <summary>The longest response line accepted, in bytes (Python's <c>_MAXLINE</c>). Settable, as scripts set
+    /// the module global (<c>imaplib._MAXLINE = 10_000_000</c>); it applies to every connection from then on.</summary>
+    public static int _MAXLINE = 1_000_000;
 
     /// <summary>The protocol versions accepted from CAPABILITY, most recent first.</summary>
     public static readonly IReadOnlyList<string> AllowedVersions = ["IMAP4REV1", "IMAP4"];

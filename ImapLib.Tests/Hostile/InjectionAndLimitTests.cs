@@ -95,6 +95,7 @@ public class InjectionAndLimitTests
             return new ImapArg?[] { "ALL" };
         }
         if (type == typeof(object?[])) return new object?[] { "x" };
+        if (type == typeof(List<object?>)) return new List<object?>();   // uid(..., params): the arguments hold no placeholder
         if (type == typeof(object)) return null;   // date_time
         if (type == typeof(byte[])) return "hello"u8.ToArray();
         if (type == typeof(Func<byte[], byte[]?>)) return (Func<byte[], byte[]?>)(_ => "\0user\0pass"u8.ToArray());

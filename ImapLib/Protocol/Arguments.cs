@@ -38,7 +38,8 @@ internal static class Arguments
         Arg.FetchParts => Raw(arg.IsSequence ? arg.AsList() : FetchParts(arg.ToString()), utf8),
         Arg.List => Raw(arg.AsList(), utf8),
         Arg.Criteria => Criterion(null, arg, utf8),
-        // A message set is written by ImapArg itself (numbers, ranges, sequences), so it is sent as raw bytes.
+        // Text and bytes are sent as given (CPython's rule); a structured value is written and checked.
+        Arg.SequenceSet when arg.IsSequence => Checked(Encoding.ASCII.GetBytes(arg.AsSequenceSet(strict: true))),
         _ => Raw(arg, utf8),
     };
 
@@ -59,30 +60,66 @@ internal static class Arguments
         return Astring(arg.Encode(utf8), listWildcards);
     }
 
-    /// <summary>Search criteria: text holding non-ASCII characters is encoded in the declared
-    /// <paramref name="charset"/> (it must be one .NET knows); everything else is sent raw.</summary>
+    /// <summary>Search criteria: with a <paramref name="charset"/> (and UTF-8 not enabled), text is encoded in that
+    /// charset, as CPython encodes <c>str</c> criteria; bytes are sent as they are. A charset .NET has no codec
+    /// for fails for text only (Python's LookupError), a character it cannot encode fails too (UnicodeEncodeError):
+    /// both are <see cref="ArgumentException"/>s, raised before anything is sent.</summary>
     public static byte[]?[] Criteria(string? charset, IReadOnlyList<ImapArg?> criteria, bool utf8) =>
         criteria.Select(c => c is { } arg ? Criterion(charset, arg, utf8) : null).ToArray();
 
     private static byte[] Criterion(string? charset, ImapArg criterion, bool utf8)
     {
-        if (charset is null || utf8 || !criterion.IsText || criterion.ToString().All(ch => ch <= 0x7f))
+        if (charset is null || utf8 || !criterion.IsText)
             return Raw(criterion, utf8);
-        Encoding encoding;
-        try { encoding = Encoding.GetEncoding(charset); }
-        catch (ArgumentException) { return Raw(criterion, utf8); }   // the server knows charsets we do not; ASCII still works
-        return Checked(encoding.GetBytes(criterion.ToString()));
+        return Checked(Codec(charset).GetBytes(criterion.ToString()));
+    }
+
+    /// <summary>The codec for <paramref name="charset"/>: .NET's own, or one of the code pages Python also knows
+    /// (ISO-8859-x, Windows-125x, KOI8-R, ...; the provider is registered above). Encoding a character the charset
+    /// lacks throws rather than sending '?'.</summary>
+    public static Encoding Codec(string charset)
+    {
+        try
+        {
+            return Encoding.GetEncoding(charset, EncoderFallback.ExceptionFallback, DecoderFallback.ReplacementFallback);
+        }
+        catch (ArgumentException)
+        {
+            throw new ArgumentException($"unknown encoding: {charset}", nameof(charset));
+        }
     }
 
     /// <summary>
-    /// Newest CPython's <c>params</c>: each <c>?</c> outside a quoted string in <paramref name="template"/> is
-    /// replaced by the next parameter, written as an astring (a sequence becomes a parenthesised list), so values
-    /// never need quoting by hand.
+    /// Newest CPython's <c>params</c>: each placeholder outside a quoted string in <paramref name="template"/> is
+    /// replaced by the next parameter, written by its type, so values never need quoting by hand:
+    /// <c>?</c> an astring (a number as it is, a sequence as a parenthesised list, null as NIL), <c>?f</c> a flag
+    /// or a list of flags (verbatim, checked), <c>?s</c> a sequence set (<see cref="SequenceSet"/>), and
+    /// <c>??</c> a literal <c>?</c>. Too many or too few parameters, a bool or floating-point value, and CR, LF or
+    /// NUL in a value are <see cref="ArgumentException"/>s, raised before anything is sent.
     /// </summary>
     public static string Substitute(string template, IReadOnlyList<object?> parameters)
     {
-        var result = new StringBuilder(template.Length + 16);
         int next = 0;
+        string result = Substitute(template, parameters, ref next);
+        if (next != parameters.Count)
+            throw new ArgumentException($"{parameters.Count} params given for {next} placeholders");
+        return result;
+    }
+
+    /// <summary><see cref="Substitute(string, IReadOnlyList{object})"/> over several arguments (the <c>uid()</c>
+    /// form): the text ones take their placeholders' parameters in order; the others are left as they are.</summary>
+    public static ImapArg?[] Substitute(IReadOnlyList<ImapArg?> args, IReadOnlyList<object?> parameters)
+    {
+        int next = 0;
+        var result = args.Select(a => a is { IsText: true } text ? Substitute(text.ToString(), parameters, ref next) : a).ToArray();
+        if (next != parameters.Count)
+            throw new ArgumentException($"{parameters.Count} params given for {next} placeholders");
+        return result;
+    }
+
+    private static string Substitute(string template, IReadOnlyList<object?> parameters, ref int next)
+    {
+        var result = new StringBuilder(template.Length + 16);
         bool quoted = false;
         for (int i = 0; i < template.Length; i++)
         {
@@ -98,24 +135,158 @@ internal static class Arguments
                 result.Append(c);
                 continue;
             }
+            char type = i + 1 < template.Length ? template[i + 1] : '\0';
+            if (type == '?')
+            {
+                result.Append('?');
+                i++;
+                continue;
+            }
             if (next >= parameters.Count)
-                throw new ArgumentException($"more '?' placeholders than the {parameters.Count} params given");
-            result.Append(Parameter(parameters[next++]));
+                throw new ArgumentException($"more placeholders than the {parameters.Count} params given");
+            object? value = parameters[next++];
+            switch (type)
+            {
+                case 'f': result.Append(Flags(value)); i++; break;
+                case 's': result.Append(SequenceSet(value)); i++; break;
+                default: result.Append(Parameter(value)); break;
+            }
         }
-        if (next != parameters.Count)
-            throw new ArgumentException($"{parameters.Count} params given for {next} '?' placeholders");
         return result.ToString();
     }
 
+    /// <summary>A <c>?</c> parameter: an astring, a number, NIL, or a parenthesised list of these.</summary>
     private static string Parameter(object? value) => value switch
     {
         null => "NIL",
         // Quoted as text, not yet encoded: the whole criteria string is encoded afterwards, in the declared charset.
-        string text => AstringText(text),
-        byte[] bytes => AstringText(Encoding.UTF8.GetString(bytes)),
+        string text => AstringText(Inline(text)),
+        byte[] bytes => AstringText(Inline(Encoding.UTF8.GetString(bytes))),
+        ImapItem { IsBytes: true } item => AstringText(Inline(Encoding.UTF8.GetString(item.Bytes))),
+        _ when Number(value) is { } number => number,
         System.Collections.IEnumerable items => "(" + string.Join(" ", items.Cast<object?>().Select(Parameter)) + ")",
-        IFormattable number => number.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-        _ => throw new ArgumentException($"cannot send a {value.GetType().Name} as a parameter"),
+        _ => throw Unsendable(value, "a parameter"),
+    };
+
+    /// <summary>A <c>?f</c> parameter: one flag, or a parenthesised list of flags, each checked to be a flag.</summary>
+    private static string Flags(object? value) => value switch
+    {
+        string or byte[] or ImapItem => Flag(value),
+        System.Collections.IEnumerable items => "(" + string.Join(" ", items.Cast<object?>().Select(Flag)) + ")",
+        _ => throw Unsendable(value, "a flag"),
+    };
+
+    private static string Flag(object? value)
+    {
+        string flag = value switch
+        {
+            string text => text,
+            byte[] bytes => Encoding.UTF8.GetString(bytes),
+            ImapItem { IsBytes: true } item => Encoding.UTF8.GetString(item.Bytes),
+            _ => throw Unsendable(value, "a flag"),
+        };
+        // flag = "\" atom / atom (RFC 3501 section 9): no space, parenthesis, quote, wildcard, CTL or 8-bit byte.
+        string atom = flag.StartsWith('\\') ? flag[1..] : flag;
+        if (atom.Length == 0 || atom.Any(ch => ch > 0x7e) || !IsAtom(Encoding.ASCII.GetBytes(atom), listWildcards: false))
+            throw new ArgumentException($"not a valid flag: {PyRepr.Of(flag)}");
+        return flag;
+    }
+
+    /// <summary>
+    /// A sequence set (RFC 3501 <c>sequence-set</c>) from the values CPython accepts: a number; text such as
+    /// <c>"1:3,7"</c> (checked); a <c>(first, last)</c> pair, where a null or <c>"*"</c> last is <c>*</c>; a
+    /// <see cref="Range"/> (<c>2..5</c> is <c>2:4</c>, Python's <c>range(2, 5)</c>; <c>5..</c> is <c>5:*</c>); an
+    /// enumeration of numbers that is not a list (a range: consecutive numbers become <c>first:last</c>); or a list
+    /// of numbers, pairs and ranges. A string, bool or floating-point value inside a list is refused, as in CPython.
+    /// </summary>
+    public static string SequenceSet(object? value) => value switch
+    {
+        string text => CheckedSequenceSet(text),
+        byte[] bytes => CheckedSequenceSet(Encoding.ASCII.GetString(bytes)),
+        ImapItem { IsBytes: true } item => CheckedSequenceSet(Encoding.ASCII.GetString(item.Bytes)),
+        ImapArg arg => arg.AsSequenceSet(strict: true),
+        _ => SequenceSetElement(value, topLevel: true),
+    };
+
+    /// <summary>One element of a sequence-set list (or the whole value, at the top level).</summary>
+    internal static string SequenceSetElement(object? value, bool topLevel = false)
+    {
+        switch (value)
+        {
+            case byte[] or ImapItem:   // numbers a response gave back, e.g. data[0].split()
+                return SequenceSet(value);
+            case Range range:
+                return RangeSet(range);
+            case System.Runtime.CompilerServices.ITuple { Length: 2 } pair:
+                return $"{Bound(pair[0], last: false)}:{Bound(pair[1], last: true)}";
+            case IEnumerable<int> or IEnumerable<long> when value is not System.Collections.IList:
+                return Consecutive(((System.Collections.IEnumerable)value).Cast<object>().Select(Convert.ToInt64).ToList());
+            case System.Collections.IEnumerable items when value is not string:
+                var parts = items.Cast<object?>().Select(item => SequenceSetElement(item)).ToList();
+                if (parts.Count == 0) throw new ArgumentException("an empty sequence set");
+                return string.Join(",", parts);
+        }
+        if (Number(value) is { } number && !number.StartsWith('-') && number != "0") return number;
+        throw Unsendable(value, topLevel ? "a sequence set" : "an element of a sequence set");
+    }
+
+    private static string Bound(object? value, bool last) => value switch
+    {
+        null when last => "*",
+        "*" when last => "*",
+        _ when Number(value) is { } number && !number.StartsWith('-') && number != "0" => number,
+        _ => throw Unsendable(value, "a sequence-set bound"),
+    };
+
+    private static string RangeSet(Range range)
+    {
+        if (range.Start.IsFromEnd || (range.End.IsFromEnd && range.End.Value != 0))
+            throw new ArgumentException($"a range from the end ({range}) is not a sequence set");
+        int first = range.Start.Value;
+        if (range.End.IsFromEnd) return $"{Math.Max(first, 1)}:*";   // 5.. is everything from 5
+        if (range.End.Value <= first || first < 1) throw new ArgumentException($"the range {range} holds no message numbers");
+        return Consecutive(Enumerable.Range(first, range.End.Value - first).Select(n => (long)n).ToList());
+    }
+
+    /// <summary>Numbers as a range does: a consecutive run is <c>first:last</c>; anything else is listed.</summary>
+    private static string Consecutive(List<long> numbers)
+    {
+        if (numbers.Count == 0) throw new ArgumentException("an empty sequence set");
+        if (numbers.Any(n => n < 1)) throw new ArgumentException("message numbers and UIDs start at 1");
+        bool run = numbers.Count > 1 && numbers.Zip(numbers.Skip(1)).All(p => p.Second == p.First + 1);
+        return run ? $"{numbers[0]}:{numbers[^1]}" : string.Join(",", numbers);
+    }
+
+    private static string CheckedSequenceSet(string text)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(text, @"^(\$|([0-9]+|\*)(:([0-9]+|\*))?(,([0-9]+|\*)(:([0-9]+|\*))?)*)\z"))
+            throw new ArgumentException($"not a sequence set: {PyRepr.Of(text)}");
+        return text;
+    }
+
+    /// <summary>An integer as text (any .NET integer type), or null for anything else: bools and floating-point
+    /// values are not numbers here, as CPython refuses them.</summary>
+    private static string? Number(object? value) => value switch
+    {
+        sbyte or byte or short or ushort or int or uint or long or ulong or System.Numerics.BigInteger
+            => ((IFormattable)value).ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    private static string Inline(string text) =>
+        text.AsSpan().IndexOfAny('\r', '\n', '\0') >= 0
+            ? throw new ArgumentException($"a parameter holds CR, LF or NUL: {PyRepr.Of(text)}; refusing to send it")
+            : text;
+
+    private static ArgumentException Unsendable(object? value, string what) =>
+        new(value is null ? $"None is not {what}" : $"cannot send a {PythonTypeName(value)} as {what}: {value}");
+
+    private static string PythonTypeName(object value) => value switch
+    {
+        bool => "bool",
+        float or double or decimal or Half => "float",
+        string => "str",
+        _ => value.GetType().Name,
     };
 
     /// <summary>Encodes text as the connection does: ASCII until UTF-8 is enabled, as Python's imaplib.</summary>

@@ -52,7 +52,7 @@ internal sealed record CommandSpec(string Name, string[] States, string? Result 
 
 /// <summary>
 /// The command table: the one list of IMAP commands this library knows. Legality (<see cref="imaplib.Commands"/>),
-/// the result of each command, the routing of <see cref="IMAP4.uid"/> and the upper-case twins
+/// the result of each command, the routing of <see cref="IMAP4.uid(string, Nullable{ImapArg}[])"/> and the upper-case twins
 /// (<c>M.FETCH</c>, generated at build time by ImapLib.Generators) are all derived from it. To add a command, add
 /// its row here and its one-line method to IMAP4.Commands.cs.
 /// </summary>

@@ -827,7 +827,10 @@ public class EngineTests
         }));
         M.select();
         Assert.That(Repr(M.search(null, "ALL").data), Is.EqualTo("[b'1']"));
-        M.search("", "ALL");
+        // Text criteria are encoded in the charset, and "" names no codec (Python: LookupError); bytes go as given.
+        var e = Assert.Throws<ArgumentException>(() => M.search("", "ALL"));
+        Assert.That(e!.Message, Does.StartWith("unknown encoding: "));
+        M.search("", "ALL"u8.ToArray());
         var lines = M.Sent.Select(b => Encoding.Latin1.GetString(b)).Where(l => l.Contains(" SEARCH ")).Select(l => l[(l.IndexOf(' ') + 1)..]);
         Assert.That(lines, Is.EqualTo(new[] { "SEARCH ALL\r\n", "SEARCH CHARSET \"\" ALL\r\n" }));
         M.unselect();
