@@ -329,6 +329,7 @@ public class NewerCPythonTests
     }
 
     [Test]
+    [NonParallelizable]   // _MAXLINE is process-wide, as the module global is
     public void MAXLINE_is_settable_like_the_module_global()
     {
         int saved = imaplib._MAXLINE;
