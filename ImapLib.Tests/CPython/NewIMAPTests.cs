@@ -41,7 +41,7 @@ public abstract class NewIMAPTestsMixin
         server = null;
     }
 
-    private sealed class EOFHandler : StreamRequestHandler
+    internal sealed class EOFHandler : StreamRequestHandler
     {
         public override void handle() => write("* OK"u8.ToArray());
     }
@@ -53,7 +53,7 @@ public abstract class NewIMAPTestsMixin
         Assert.Throws<IMAP4.abort>(() => imap_class(srv.server_address));
     }
 
-    private sealed class BadNewlineHandler : SimpleIMAPHandler
+    internal sealed class BadNewlineHandler : SimpleIMAPHandler
     {
         public override void cmd_CAPABILITY(string tag, string[] args)
         {
@@ -69,7 +69,7 @@ public abstract class NewIMAPTestsMixin
         Assert.Throws<IMAP4.abort>(() => imap_class(srv.server_address));
     }
 
-    private sealed class EnableHandler : SimpleIMAPHandler
+    internal sealed class EnableHandler : SimpleIMAPHandler
     {
         public override string capabilities => "AUTH ENABLE UTF8=ACCEPT";
     }
@@ -100,7 +100,7 @@ public abstract class NewIMAPTestsMixin
     }
 
     /// <summary>A handler that answers AUTHENTICATE and APPEND with "+" and keeps the client's next line.</summary>
-    private class UTF8AppendServer : SimpleIMAPHandler
+    internal class UTF8AppendServer : SimpleIMAPHandler
     {
         public override string capabilities => "ENABLE UTF8=ACCEPT";
 
@@ -145,7 +145,7 @@ public abstract class NewIMAPTestsMixin
         Assert.That(srv.response, Is.EqualTo(Encoding.UTF8.GetBytes($"{msg_string})\r\n")));
     }
 
-    private sealed class UTF8Server : SimpleIMAPHandler
+    internal sealed class UTF8Server : SimpleIMAPHandler
     {
         public override string capabilities => "AUTH ENABLE UTF8=ACCEPT";
 
@@ -171,7 +171,7 @@ public abstract class NewIMAPTestsMixin
         Assert.That(() => c.search("foo", "bar"), Throws.TypeOf<IMAP4.error>().With.Message.Match("charset.*UTF8"));
     }
 
-    private sealed class UnknownMechanismServer : SimpleIMAPHandler
+    internal sealed class UnknownMechanismServer : SimpleIMAPHandler
     {
         public void cmd_AUTHENTICATE(string tag, string[] args) => _send_tagged(tag, "NO", $"unrecognized authentication type {args[0]}");
     }
@@ -185,7 +185,7 @@ public abstract class NewIMAPTestsMixin
             Throws.TypeOf<IMAP4.error>().With.Message.Contains("unrecognized authentication type METHOD"));
     }
 
-    private sealed class InvalidAuthServer : SimpleIMAPHandler
+    internal sealed class InvalidAuthServer : SimpleIMAPHandler
     {
         public void cmd_AUTHENTICATE(string tag, string[] args)
         {
@@ -203,7 +203,7 @@ public abstract class NewIMAPTestsMixin
             Throws.TypeOf<IMAP4.error>().With.Message.Contains("[AUTHENTICATIONFAILED] invalid"));
     }
 
-    private sealed class ValidAuthServer : SimpleIMAPHandler
+    internal sealed class ValidAuthServer : SimpleIMAPHandler
     {
         public void cmd_AUTHENTICATE(string tag, string[] args)
         {
@@ -231,7 +231,7 @@ public abstract class NewIMAPTestsMixin
         Assert.That(srv.response, Is.EqualTo("ZmFrZQ==\r\n"u8.ToArray()));   // b64 encoded 'fake'
     }
 
-    private sealed class CramMD5Handler : SimpleIMAPHandler
+    internal sealed class CramMD5Handler : SimpleIMAPHandler
     {
         public override string capabilities => "LOGINDISABLED AUTH=CRAM-MD5";
 
@@ -264,7 +264,7 @@ public abstract class NewIMAPTestsMixin
         Assert.That(ret, Is.EqualTo("OK"));
     }
 
-    private sealed class AbortedAuthServer : SimpleIMAPHandler
+    internal sealed class AbortedAuthServer : SimpleIMAPHandler
     {
         public void cmd_AUTHENTICATE(string tag, string[] args)
         {
@@ -285,7 +285,7 @@ public abstract class NewIMAPTestsMixin
             Throws.TypeOf<IMAP4.error>().With.Message.Contains("[AUTHENTICATIONFAILED] aborted"));
     }
 
-    private sealed class TooLongHandler : SimpleIMAPHandler
+    internal sealed class TooLongHandler : SimpleIMAPHandler
     {
         // A response line longer than the limit the test sets.
         public override void handle() => write(Encoding.ASCII.GetBytes("* OK " + new string('x', 11) + "\r\n"));
@@ -330,7 +330,7 @@ public abstract class NewIMAPTestsMixin
         Assert.Throws<ArgumentException>(() => imap_class("localhost", addr, timeout: 0));   // Python: ValueError
     }
 
-    private sealed class TimeoutHandler : SimpleIMAPHandler
+    internal sealed class TimeoutHandler : SimpleIMAPHandler
     {
         public override void handle()
         {
@@ -402,7 +402,7 @@ public abstract class NewIMAPTestsMixin
         Assert.That(c.state, Is.EqualTo("LOGOUT"));
     }
 
-    private sealed class LsubCmd : SimpleIMAPHandler
+    internal sealed class LsubCmd : SimpleIMAPHandler
     {
         public void cmd_LSUB(string tag, string[] args)
         {

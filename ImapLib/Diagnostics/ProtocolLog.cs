@@ -58,7 +58,9 @@ public partial class IMAP4
         public override string ToString() => Prefix + PyRepr.Of(Length < 0 ? Bytes : Bytes.AsSpan(0, Length));
     }
 
-    private void _dump_ur(Dictionary<string, List<ImapItem?>> responses)
+    /// <summary>Writes <paramref name="responses"/> (untagged responses by name) to the debug output, as Python's
+    /// <c>_dump_ur</c> does at debug level 3 and above; nothing when there are none.</summary>
+    public void _dump_ur(Dictionary<string, List<ImapItem?>> responses)
     {
         if (responses.Count == 0) return;
         _mesg("untagged responses dump:" + string.Join("\n\t\t", responses.Select(pair => $"{pair.Key}: {PyRepr.Of(pair.Value)}")));
