@@ -9,7 +9,7 @@ namespace ImapLib.Tests.CPython;
 /// equivalent where the Python one cannot be written as it is (see the table in docs/porting.md).
 /// </summary>
 [NonParallelizable]   // test_linetoolong sets imaplib._MAXLINE, a process-wide value, as the Python test patches it
-public abstract class NewIMAPTestsMixin
+public abstract partial class NewIMAPTestsMixin
 {
     protected IMAP4? client;
     protected TestTCPServer? server;
@@ -434,6 +434,147 @@ public abstract class NewIMAPTestsMixin
         Assert.That(typ, Is.EqualTo("OK"));
         Assert.That(data[0]!.Bytes, Is.EqualTo("Returned to authenticated state. (Success)"u8.ToArray()));
         Assert.That(c.state, Is.EqualTo("AUTH"));
+    }
+}
+
+
+public abstract partial class NewIMAPTestsMixin
+{
+    // ---- Tests of newer CPython (3.13: large literals; 3.14: IDLE), written from their documented behaviour -------
+
+    private sealed class BadLiteralHandler(long size) : SimpleIMAPHandler
+    {
+        public override void handle()
+        {
+            _send_textline($"* OK {{{size}}}");
+            _send_textline("IMAP4rev1");
+        }
+    }
+
+    [Test]
+    public void test_truncated_large_literal()   // gh-119511: an announced size is not allocated up front
+    {
+        for (int exponent = 15; exponent < 64; exponent++)
+        {
+            long size = exponent == 63 ? long.MaxValue : 1L << exponent;
+            var (_, srv) = _setup(() => new BadLiteralHandler(size), connect: false);
+            Assert.Throws<IMAP4.abort>(() => imap_class(srv.server_address), $"size=2e{exponent}");
+            _cleanup();
+        }
+    }
+
+    [Test]
+    public void test_idle_capability()
+    {
+        var (c, _) = _setup(() => new SimpleIMAPHandler());
+        Assert.That(() => { using (c.idle()) { } }, Throws.TypeOf<IMAP4.error>().With.Message.Contains("does not support IMAP4 IDLE"));
+    }
+
+    internal sealed class IdleDeniedHandler : SimpleIMAPHandler
+    {
+        public override string capabilities => "IDLE";
+
+        public void cmd_IDLE(string tag, string[] args) => _send_tagged(tag, "NO", "IDLE is not allowed at this time");
+    }
+
+    [Test]
+    public void test_idle_denied()
+    {
+        var (c, _) = _setup(() => new IdleDeniedHandler());
+        c.login("user", "pass");
+        Assert.That(() => { using (c.idle()) { } }, Throws.TypeOf<IMAP4.error>().With.Message.Contains("idle denied"));
+        Assert.That(c.state, Is.EqualTo("AUTH"));
+    }
+
+    /// <summary>IDLE with every kind of response: one before the continuation, a simple one, one fragmented by a
+    /// literal, one after it, one that arrives a second later, and one after DONE.</summary>
+    internal class IdleCmdHandler : SimpleIMAPHandler
+    {
+        public override string capabilities => "IDLE";
+
+        public void cmd_IDLE(string tag, string[] args)
+        {
+            _send_textline("* 2 EXISTS");
+            _send_textline("+ idling");
+            _send_line("* 1 FETCH (BODY[HEADER.FIELDS (DATE)] {41}"u8.ToArray());
+            _send("Date: Fri, 06 Dec 2024 06:00:00 +0000\r\n\r\n"u8.ToArray());
+            _send_line(")"u8.ToArray());
+            _send_textline("* 3 EXISTS");
+            Thread.Sleep(1000);   // the scenario: a response arriving later
+            _send_textline("* 1 RECENT");
+            var r = next_line();
+            if (r is not null && r.AsSpan().SequenceEqual("DONE\r\n"u8))
+            {
+                _send_textline("* 9 RECENT");
+                _send_tagged(tag, "OK", "Idle completed");
+            }
+            else
+            {
+                _send_tagged(tag, "BAD", "Expected DONE");
+            }
+        }
+    }
+
+    private static readonly ImapResult FetchDuringIdle = new("FETCH",
+    [
+        ImapItem.Pair("1 (BODY[HEADER.FIELDS (DATE)] {41}"u8.ToArray(), "Date: Fri, 06 Dec 2024 06:00:00 +0000\r\n\r\n"u8.ToArray()),
+        ImapItem.FromBytes(")"u8.ToArray()),
+    ]);
+
+    private static ImapResult Simple(string typ, string datum) => new(typ, [ImapItem.FromBytes(Encoding.ASCII.GetBytes(datum))]);
+
+    [Test]
+    public void test_idle_iter()
+    {
+        var (c, _) = _setup(() => new IdleCmdHandler());
+        c.login("user", "pass");
+        using (var idler = c.idle())
+        {
+            using var next = idler.GetEnumerator();
+            Assert.That(next.MoveNext() ? next.Current : default, Is.EqualTo(Simple("EXISTS", "2")), "the response before '+ idling'");
+            Assert.That(next.MoveNext() ? next.Current : default, Is.EqualTo(FetchDuringIdle), "a response fragmented by a literal");
+            Assert.That(next.MoveNext() ? next.Current : default, Is.EqualTo(Simple("EXISTS", "3")), "the one after it");
+            Assert.That(next.MoveNext() ? next.Current : default, Is.EqualTo(Simple("RECENT", "1")), "a response arriving later");
+        }
+        // Iteration consumed what it yielded; what came after DONE is filed as untagged.
+        Assert.That(c.response("EXISTS").data, Is.EqualTo(new ImapItem?[] { null }));
+        Assert.That(c.response("RECENT").data, Is.EqualTo(new[] { ImapItem.FromBytes("9"u8.ToArray()) }));
+    }
+
+    [Test]
+    public void test_idle_burst()
+    {
+        var (c, _) = _setup(() => new IdleCmdHandler());
+        c.login("user", "pass");
+        using (var idler = c.idle())
+        {
+            var batch = idler.burst().ToList();   // what is available at once: not the response a second later
+            Assert.That(batch, Is.EqualTo(new[] { Simple("EXISTS", "2"), FetchDuringIdle, Simple("EXISTS", "3") }));
+        }
+        Assert.That(c.response("RECENT").data.Select(d => d!.decode()), Is.EqualTo(new[] { "1", "9" }));
+    }
+
+    [Test]
+    public void test_idle_delayed_packet()
+    {
+        // Every line arrives in two packets 0.1 s apart. A response cut by the deadline must not corrupt the
+        // stream: iteration ends on time, and everything after it is read whole once IDLE ends.
+        var (c, srv) = _setup(() => new IdleCmdHandler());
+        c.login("user", "pass");
+        srv.response_delay = 0.1;
+        var seen = new List<ImapResult>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using (var idler = c.idle(duration: 0.5))
+        {
+            clock.Restart();
+            seen.AddRange(idler);
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(0.9)), "duration is a deadline");
+        }
+        Assert.That(seen, Is.Not.Empty);
+        Assert.That(seen[0], Is.EqualTo(Simple("EXISTS", "2")));
+        Assert.That(seen.Skip(1), Is.SubsetOf(new[] { FetchDuringIdle, Simple("EXISTS", "3") }));
+        Assert.That(c.response("RECENT").data.Select(d => d!.decode()), Is.EqualTo(new[] { "1", "9" }));
+        Assert.That(c.capability().typ, Is.EqualTo("OK"), "the connection is usable after IDLE");
     }
 }
 
