@@ -255,7 +255,7 @@ public partial class IMAP4
     public ImapResult logout()
     {
         state = "LOGOUT";
-        try { return _simple_command("LOGOUT"); }
+        try { return SimpleCommand("LOGOUT"); }
         finally { shutdown(); }
     }
 
@@ -316,7 +316,7 @@ public partial class IMAP4
         untagged_responses = [];
         is_readonly = @readonly;
         string name = @readonly ? "EXAMINE" : "SELECT";
-        var result = _simple_command(name, encoded);
+        var result = SimpleCommand(name, encoded);
         if (result.typ != "OK")
         {
             state = "AUTH";
@@ -373,7 +373,7 @@ public partial class IMAP4
         if (!capabilities.Contains(name)) throw new abort("TLS not supported by server");
         var context = ssl_context ?? ssl.create_default_context();
         var plain = Stream ?? throw new error("STARTTLS needs the default socket transport");
-        var result = _simple_command(name);
+        var result = SimpleCommand(name);
         if (result.typ != "OK") throw new error("Couldn't establish TLS session");
         try
         {
@@ -484,7 +484,7 @@ public partial class IMAP4
 
     /// <summary>Sends <paramref name="name"/> (or <c>UID name</c>) with arguments already written.</summary>
     private ImapResult Run(string name, bool uid, byte[]?[] args) =>
-        uid ? _simple_command("UID", [Raw(name), .. args]) : _simple_command(name, args);
+        uid ? SimpleCommand("UID", [Raw(name), .. args]) : SimpleCommand(name, args);
 
     /// <summary>An argument of kind <paramref name="kind"/>, written for this connection (ASCII or UTF-8).</summary>
     private byte[] Encode(Arg kind, ImapArg arg) => Arguments.Encode(kind, arg, utf8_enabled);

@@ -147,7 +147,10 @@ public partial class IMAP4
         tagged_commands.Remove(tag);
     }
 
-    private string _new_tag()
+    /// <summary>Python's <c>_new_tag()</c>: the next tag (<see cref="tagpre"/> and a counter from 0), registered in
+    /// <see cref="tagged_commands"/> so that the server's tagged reply to a command a script sends by hand
+    /// (<c>M.send(...)</c>) is accepted and filed. The tag is text here; CPython returns bytes.</summary>
+    public string _new_tag()
     {
         string tag = Encoding.ASCII.GetString(tagpre) + _tagnum.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _tagnum++;
@@ -189,9 +192,21 @@ public partial class IMAP4
 
     // ---- Completing --------------------------------------------------------------------------------------
 
-    private ImapResult _simple_command(string name, params byte[]?[] args) => _command_complete(name, _command(name, args));
+    /// <summary>Sends a command whose arguments are already written, and returns its tagged reply.</summary>
+    private ImapResult SimpleCommand(string name, params byte[]?[] args) => _command_complete(name, _command(name, args));
 
-    private ImapResult _command_complete(string name, string tag)
+    /// <summary>Python's <c>_simple_command(name, *args)</c>: sends <paramref name="name"/> with <paramref name="args"/>
+    /// written as given (None left out, CR/LF refused) and returns the tagged reply. <paramref name="name"/> must be
+    /// in <see cref="imaplib.Commands"/> and legal in the current state.</summary>
+    public ImapResult _simple_command(string name, params ImapArg?[] args) => _command_complete(name, _command(name, args));
+
+    /// <summary>Python's <c>_command(name, *args)</c>: sends the command without waiting for its reply and returns
+    /// its tag; <see cref="_command_complete"/> collects the reply.</summary>
+    public string _command(string name, params ImapArg?[] args) => _command(name, Array.ConvertAll(args, Raw));
+
+    /// <summary>Python's <c>_command_complete(name, tag)</c>: reads until <paramref name="tag"/>'s reply and returns it;
+    /// BAD raises <see cref="error"/>, a BYE from the server <see cref="abort"/>.</summary>
+    public ImapResult _command_complete(string name, string tag)
     {
         bool logout = name == "LOGOUT";
         if (!logout) _check_bye();
@@ -214,7 +229,9 @@ public partial class IMAP4
         return result;
     }
 
-    private ImapResult _get_tagged_response(string tag, bool expect_bye = false)
+    /// <summary>Python's <c>_get_tagged_response(tag, expect_bye=False)</c>: reads responses until the reply tagged
+    /// <paramref name="tag"/> (a tag from <see cref="_new_tag"/>) and returns it.</summary>
+    public ImapResult _get_tagged_response(string tag, bool expect_bye = false)
     {
         while (true)
         {
@@ -241,7 +258,8 @@ public partial class IMAP4
         }
     }
 
-    private void _check_bye()
+    /// <summary>Python's <c>_check_bye()</c>: raises <see cref="abort"/> with the server's text once it said BYE.</summary>
+    public void _check_bye()
     {
         if (untagged_responses.TryGetValue("BYE", out var bye) && bye.Count > 0)
             throw new abort(DecodeForMessage(TextOf(bye[^1])));
@@ -249,7 +267,7 @@ public partial class IMAP4
 
     /// <summary>Python's <c>_untagged_response</c>: pops the untagged data named <paramref name="name"/> as the
     /// result, or <c>[None]</c> when none came; a NO result is returned unchanged.</summary>
-    private ImapResult _untagged_response(string typ, List<ImapItem?> dat, string name)
+    public ImapResult _untagged_response(string typ, List<ImapItem?> dat, string name)
     {
         if (typ == "NO") return (typ, dat);
         if (!untagged_responses.Remove(name, out var data)) return (typ, [null]);

@@ -11,9 +11,10 @@ public partial class IMAP4
     /// <summary>
     /// Reads one response and files it: a tagged completion into <see cref="tagged_commands"/>, untagged data
     /// (with any literals, as (header, literal) pairs) into the sink in force, by default
-    /// <see cref="untagged_responses"/>. Returns the first line, or null for a continuation request.
+    /// <see cref="untagged_responses"/>. Returns the first line, or null for a continuation request (whose text
+    /// is then in <see cref="continuation_response"/>). Python's <c>_get_response()</c>.
     /// </summary>
-    private byte[]? _get_response()
+    public byte[]? _get_response()
     {
         byte[] resp = _get_line();
         while (resp.Length == 0)   // stray empty lines carry nothing (newer CPython skips them too)
