@@ -13,21 +13,24 @@ namespace ImapLib;
 /// </remarks>
 public readonly struct ImapResult : IEquatable<ImapResult>, IEquatable<(string typ, List<ImapItem?> data)>
 {
-    /// <summary>A result of type <paramref name="typ"/> carrying <paramref name="data"/> (not copied).</summary>
+    /// <summary>A result of type <paramref name="typ"/> carrying <paramref name="data"/> (not copied when it already is
+    /// an <see cref="ImapData"/>, as every list the library files is).</summary>
     public ImapResult(string typ, List<ImapItem?> data)
     {
         this.typ = typ ?? throw new ArgumentNullException(nameof(typ));
-        this.data = data ?? throw new ArgumentNullException(nameof(data));
+        ArgumentNullException.ThrowIfNull(data);
+        this.data = data as ImapData ?? new ImapData(data);
     }
 
     /// <summary>The response type: OK, NO, BAD, BYE, or the name of the untagged response asked for.</summary>
     public string typ { get; }
 
-    /// <summary>The data items; <see langword="null"/> elements are Python's <c>None</c>.</summary>
-    public List<ImapItem?> data { get; }
+    /// <summary>The data items; <see langword="null"/> elements are Python's <c>None</c>. Printing it shows Python's
+    /// list repr, <c>[b'1 2 3']</c>.</summary>
+    public ImapData data { get; }
 
     /// <summary>Python's <c>typ, data = result</c>.</summary>
-    public void Deconstruct(out string typ, out List<ImapItem?> data)
+    public void Deconstruct(out string typ, out ImapData data)
     {
         typ = this.typ;
         data = this.data;
@@ -40,7 +43,7 @@ public readonly struct ImapResult : IEquatable<ImapResult>, IEquatable<(string t
     public static implicit operator (string typ, List<ImapItem?> data)(ImapResult result) => (result.typ, result.data);
 
     /// <summary>Python's <c>repr((typ, data))</c>, e.g. <c>('OK', [b'3'])</c>.</summary>
-    public override string ToString() => $"({PyRepr.Of(typ ?? "")}, {PyRepr.Of(data ?? [])})";
+    public override string ToString() => $"({PyRepr.Of(typ ?? "")}, {PyRepr.Of(data ?? new ImapData())})";
 
     /// <inheritdoc/>
     public bool Equals(ImapResult other) => typ == other.typ && DataEquals(data, other.data);
@@ -73,4 +76,26 @@ public readonly struct ImapResult : IEquatable<ImapResult>, IEquatable<(string t
 
     private static bool DataEquals(List<ImapItem?>? left, List<ImapItem?>? right) =>
         ReferenceEquals(left, right) || (left is not null && right is not null && left.SequenceEqual(right));
+}
+
+/// <summary>
+/// The data list of a result (<see cref="ImapResult.data"/>): a <see cref="List{T}"/> of items, so indexing, counting,
+/// LINQ and <c>foreach</c> work as on any list, whose <see cref="ToString"/> is Python's list repr. So
+/// <c>Console.WriteLine(data)</c> prints <c>[b'1 2 3']</c>, and <c>$"{typ} {data}"</c> prints what Python's
+/// <c>print(typ, data)</c> prints.
+/// </summary>
+public sealed class ImapData : List<ImapItem?>
+{
+    /// <summary>An empty list.</summary>
+    public ImapData()
+    {
+    }
+
+    /// <summary>A list of <paramref name="items"/>.</summary>
+    public ImapData(IEnumerable<ImapItem?> items) : base(items)
+    {
+    }
+
+    /// <summary>Python's <c>repr(data)</c>, e.g. <c>[b'OK', None, (b'1 (RFC822 {3}', b'abc')]</c>.</summary>
+    public override string ToString() => PyRepr.Of(this);
 }

@@ -158,7 +158,7 @@ public partial class IMAP4
         if (debug >= 5)
             _mesg($"untagged_responses[{typ}] {(untagged_responses.TryGetValue(typ, out var had) ? had.Count : 0)} += [\"{PyRepr.Of(dat)}\"]");
         if (untagged_responses.TryGetValue(typ, out var list)) list.Add(dat);
-        else untagged_responses[typ] = [dat];
+        else untagged_responses[typ] = new ImapData { dat };
     }
 
     /// <summary>The sink untagged data goes to: the store, unless an IDLE session or a streaming fetch diverts it.</summary>

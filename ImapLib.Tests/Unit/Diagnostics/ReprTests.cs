@@ -32,6 +32,40 @@ public class ReprTests
     }
 
     [Test]
+    public void A_data_list_prints_as_python_prints_the_list()   // issue 16: Console.WriteLine(data), print(typ, data)
+    {
+        var transcript = new Transcript("""
+            S: * PREAUTH ready
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1
+            S: {tag} OK done
+            C: {tag} SELECT INBOX
+            S: * 3 EXISTS
+            S: {tag} OK [READ-WRITE] done
+            C: {tag} SEARCH ALL
+            S: * SEARCH 1 2 3
+            S: {tag} OK done
+            C: {tag} FETCH 1 (RFC822)
+            S: * 1 FETCH (RFC822 {4}
+            S: hi
+            S: )
+            S: {tag} OK done
+            """);
+        using var M = transcript.Connect();
+        var (typ, data) = M.select();
+        Assert.That($"{typ} {data}", Is.EqualTo("OK [b'3']"));
+        (typ, data) = M.search(null, "ALL");
+        var output = new StringWriter();
+        output.Write(data);
+        Assert.That(output.ToString(), Is.EqualTo("[b'1 2 3']"));
+        Assert.That(M.response("FLAGS").data.ToString(), Is.EqualTo("[None]"));
+        Assert.That(M.fetch("1", "(RFC822)").data.ToString(), Is.EqualTo(@"[(b'1 (RFC822 {4}', b'hi\r\n'), b')']"));
+        List<ImapItem?> asList = data;   // still a List, for code that declared one
+        Assert.That(asList, Has.Count.EqualTo(1));
+        transcript.AssertComplete();
+    }
+
+    [Test]
     public void The_python_values_scripts_print()
     {
         Assert.That(PyRepr.repr(null), Is.EqualTo("None"));
