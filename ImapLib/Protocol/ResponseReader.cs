@@ -81,6 +81,10 @@ public partial class IMAP4
         }
         if (data.Length < size)
             throw new abort("socket error: EOF");
+        // An overriding read() that returns more than asked has taken bytes of the next response: refuse, rather
+        // than let them vanish into the literal.
+        if (data.Length > size)
+            throw new abort($"read({size}) returned {data.Length} bytes");
         return data;
     }
 

@@ -1,0 +1,194 @@
+using System.Text;
+using Moq;
+
+namespace ImapLib.Tests.Docs;
+
+/// <summary>
+/// The worked example of docs/testing.md, compiled and run: a small piece of mail code (archive old mail) tested
+/// against a subclass that replays a conversation through the transport hooks, with no server, and the exact
+/// bytes it sends checked with Moq. Keep the page and this file in step.
+/// </summary>
+public class TestingGuideTests
+{
+    // ---- The code under test: what a user of the library writes ------------------------------------------------
+
+    /// <summary>Moves every message before <paramref name="cutoff"/> from INBOX to Archive; returns how many.</summary>
+    public static int ArchiveOldMail(IMAP4 M, DateTime cutoff)
+    {
+        M.select("INBOX");
+        var (_, data) = M.search(null, "BEFORE", cutoff.ToString("dd-MMM-yyyy", System.Globalization.CultureInfo.InvariantCulture));
+        var numbers = data[0]!.split();
+        if (numbers.Count == 0) return 0;
+        M.copy(numbers, "Archive");
+        foreach (var num in numbers) M.store(num, "+FLAGS", @"\Deleted");
+        M.expunge();
+        return numbers.Count;
+    }
+
+    // ---- A replaying subclass: the transport hooks, overridden ----------------------------------------------
+
+    /// <summary>
+    /// Plays the server's side of a conversation written as "C: line" (what the client must send; {tag} stands
+    /// for its tag) and "S: line" (what the server answers). No socket: open() only records the host.
+    /// </summary>
+    public class ReplayIMAP4 : IMAP4
+    {
+        private readonly Queue<(bool client, string line)> _script;
+        private readonly MemoryStream _pending = new();
+        private string _lastTag = "";
+
+        public ReplayIMAP4(string conversation) : base(connect: false)   // the protected constructor: no connection yet
+        {
+            _script = new Queue<(bool, string)>(conversation.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(l => (l.StartsWith("C: "), l[3..])));
+            Connect("replay.invalid", 143, timeout: null);   // runs open(), reads the greeting, asks for capabilities
+        }
+
+        public override void open(string host = "", int port = imaplib.IMAP4_PORT, double? timeout = null)
+        {
+            this.host = host;
+            this.port = port;
+            Play();   // the greeting
+        }
+
+        public override void send(byte[] data)
+        {
+            string line = Encoding.ASCII.GetString(data).TrimEnd('\r', '\n');
+            // A transport failure (IOException) becomes IMAP4.abort, as a closed connection would.
+            if (_script.Count == 0) throw new IOException($"the conversation is over; the client sent {line}");
+            var (client, expected) = _script.Dequeue();
+            _lastTag = line.Split(' ')[0];
+            Assert.That(client, Is.True, $"the server expected to speak, the client sent {line}");
+            Assert.That(line, Is.EqualTo(expected.Replace("{tag}", _lastTag)));
+            Play();
+        }
+
+        public override byte[] readline()
+        {
+            var line = new List<byte>();
+            int b;
+            while ((b = _pending.ReadByte()) >= 0)
+            {
+                line.Add((byte)b);
+                if (b == '\n') break;
+            }
+            return line.ToArray();   // empty at end of stream: the library raises abort
+        }
+
+        public override byte[] read(int size)
+        {
+            var buffer = new byte[size];
+            int n = _pending.Read(buffer, 0, size);
+            return buffer[..n];   // fewer bytes than asked is end of stream
+        }
+
+        public override void shutdown() { }
+
+        /// <summary>True when the whole conversation was played.</summary>
+        public bool Finished => _script.Count == 0;
+
+        private void Play()
+        {
+            long position = _pending.Position;
+            _pending.Seek(0, SeekOrigin.End);
+            while (_script.Count > 0 && !_script.Peek().client)
+                _pending.Write(Encoding.ASCII.GetBytes(_script.Dequeue().line.Replace("{tag}", _lastTag) + "\r\n"));
+            _pending.Position = position;
+        }
+    }
+
+    [Test]
+    public void Archive_old_mail_against_a_replayed_conversation()
+    {
+        using var M = new ReplayIMAP4("""
+            S: * PREAUTH [CAPABILITY IMAP4rev1] ready
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1
+            S: {tag} OK done
+            C: {tag} SELECT INBOX
+            S: * 3 EXISTS
+            S: {tag} OK [READ-WRITE] selected
+            C: {tag} SEARCH BEFORE 01-Jan-2026
+            S: * SEARCH 1 2
+            S: {tag} OK done
+            C: {tag} COPY 1,2 Archive
+            S: {tag} OK copied
+            C: {tag} STORE 1 +FLAGS (\Deleted)
+            S: {tag} OK stored
+            C: {tag} STORE 2 +FLAGS (\Deleted)
+            S: {tag} OK stored
+            C: {tag} EXPUNGE
+            S: * 1 EXPUNGE
+            S: * 1 EXPUNGE
+            S: {tag} OK expunged
+            C: {tag} LOGOUT
+            S: * BYE logging out
+            S: {tag} OK done
+            """);
+        Assert.That(ArchiveOldMail(M, new DateTime(2026, 1, 1)), Is.EqualTo(2));
+        M.logout();   // (Dispose sends LOGOUT itself when a script does not)
+        Assert.That(M.Finished, Is.True);
+    }
+
+    /// <summary>IMAP4 built without connecting (the protected constructor), connected when the test says so.</summary>
+    public class Unconnected : IMAP4
+    {
+        public Unconnected() : base(connect: false) { }
+
+        public void Start(string host, int port) => Connect(host, port, timeout: null);
+    }
+
+    [Test]
+    public void The_exact_bytes_sent_checked_with_Moq()
+    {
+        // Moq overrides the hooks of the real class; the server's side comes from a queue of lines.
+        var replies = new Queue<string>(["* PREAUTH ready\r\n"]);
+        var mock = new Mock<Unconnected> { CallBase = true };
+        mock.Setup(m => m.open(It.IsAny<string>(), It.IsAny<int>(), It.IsAny<double?>()));
+        mock.Setup(m => m.shutdown());
+        mock.Setup(m => m.readline()).Returns(() => Encoding.ASCII.GetBytes(replies.Count > 0 ? replies.Dequeue() : ""));
+        var sent = new List<string>();
+        mock.Setup(m => m.send(It.IsAny<byte[]>())).Callback<byte[]>(data =>
+        {
+            string line = Encoding.ASCII.GetString(data);
+            sent.Add(line);
+            string tag = line.Split(' ')[0];
+            if (line.Contains(" CAPABILITY")) { replies.Enqueue("* CAPABILITY IMAP4rev1\r\n"); replies.Enqueue(tag + " OK done\r\n"); }
+            else { replies.Enqueue("* 0 EXISTS\r\n"); replies.Enqueue(tag + " OK done\r\n"); }
+        });
+        var M = mock.Object;
+        M.Start("mock.invalid", 143);
+        M.select("Sent Items");
+        string prefix = Encoding.ASCII.GetString(M.tagpre);
+        Assert.That(sent, Is.EqualTo(new[] { $"{prefix}0 CAPABILITY\r\n", $"{prefix}1 SELECT \"Sent Items\"\r\n" }));
+        mock.Verify(m => m.open("mock.invalid", 143, null), Times.Once);
+    }
+
+    private sealed class GreedyRead(string conversation) : ReplayIMAP4(conversation)
+    {
+        public override byte[] read(int size) => [.. base.read(size), .. "X"u8.ToArray()];
+    }
+
+    [Test]
+    public void A_read_hook_that_returns_more_than_asked_is_refused()   // the hook contract: exactly size bytes
+    {
+        using var M = new GreedyRead("""
+            S: * PREAUTH [CAPABILITY IMAP4rev1] ready
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1
+            S: {tag} OK done
+            C: {tag} SELECT INBOX
+            S: * 1 EXISTS
+            S: {tag} OK [READ-WRITE] selected
+            C: {tag} FETCH 1 (RFC822)
+            S: * 1 FETCH (RFC822 {4}
+            S: hi
+            S: )
+            S: {tag} OK done
+            """);
+        M.select();
+        var e = Assert.Throws<IMAP4.abort>(() => M.fetch("1", "(RFC822)"));
+        Assert.That(e!.Message, Is.EqualTo("command: FETCH => read(4) returned 5 bytes"));
+        M.shutdown();
+    }
+}
