@@ -308,7 +308,7 @@ public partial class IMAP4 : IDisposable
         }
         catch (Exception e) when (e is error or IOException or SocketException or ObjectDisposedException)
         {
-            try { shutdown(); } catch (Exception e2) when (e2 is IOException or SocketException or ObjectDisposedException or error) { }
+            // logout() has already called shutdown() (in its finally): the transport is released exactly once.
         }
     }
 }
