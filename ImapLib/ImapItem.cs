@@ -83,12 +83,14 @@ public sealed class ImapItem : IEquatable<ImapItem>, IEnumerable<ImapItem?>
     /// Python's indexing of a tuple or list: <c>data[0][1]</c> is the literal of a pair.
     /// Indexing a byte string is not supported (Python would give an int; use <see cref="Bytes"/>).
     /// </summary>
-    public ImapItem? this[int index]
+    /// <remarks>Typed as never null, as Python code reads it (<c>data[0][1].decode()</c> needs no <c>!</c>); an
+    /// element of a list item that is Python's <c>None</c> is still null at run time.</remarks>
+    public ImapItem this[int index]
     {
         get
         {
             if (_items is not null)
-                return _items[index < 0 ? _items.Count + index : index];
+                return _items[index < 0 ? _items.Count + index : index]!;
             if (_header is not null)
                 return (index < 0 ? 2 + index : index) switch
                 {

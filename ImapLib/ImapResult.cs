@@ -96,6 +96,44 @@ public sealed class ImapData : List<ImapItem?>
     {
     }
 
+    /// <summary>Python's <c>data[i]</c>. Typed as never null, as Python code reads it: <c>data[0].split()</c> needs no
+    /// <c>!</c>. An item that is Python's <c>None</c> is still null at run time (<c>data[0] is null</c> tests it), where
+    /// Python would fail on the same line.</summary>
+    public new ImapItem this[int index]
+    {
+        get => base[index]!;
+        set => base[index] = value;
+    }
+
+    /// <summary>Enumerates the items, typed as never null (see the indexer): <c>foreach (var item in data)</c>.</summary>
+    public new Enumerator GetEnumerator() => new(base.GetEnumerator());
+
     /// <summary>Python's <c>repr(data)</c>, e.g. <c>[b'OK', None, (b'1 (RFC822 {3}', b'abc')]</c>.</summary>
     public override string ToString() => PyRepr.Of(this);
+
+    /// <summary>The enumerator of <see cref="ImapData"/>: <see cref="List{T}"/>'s, with items typed as never null.</summary>
+    public new struct Enumerator : IEnumerator<ImapItem>
+    {
+        private List<ImapItem?>.Enumerator _inner;
+
+        internal Enumerator(List<ImapItem?>.Enumerator inner) => _inner = inner;
+
+        /// <inheritdoc/>
+        public readonly ImapItem Current => _inner.Current!;
+
+        readonly object? System.Collections.IEnumerator.Current => _inner.Current;
+
+        /// <inheritdoc/>
+        public bool MoveNext() => _inner.MoveNext();
+
+        void System.Collections.IEnumerator.Reset()
+        {
+            System.Collections.IEnumerator boxed = _inner;
+            boxed.Reset();
+            _inner = (List<ImapItem?>.Enumerator)boxed;
+        }
+
+        /// <inheritdoc/>
+        public void Dispose() => _inner.Dispose();
+    }
 }
