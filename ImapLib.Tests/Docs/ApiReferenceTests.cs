@@ -141,7 +141,28 @@ internal static class ApiReference
         };
     }
 
-    private static string Signature(MemberInfo member) => member switch
+    private static string Signature(MemberInfo member) => Modifiers(member) + Declaration(member);
+
+    /// <summary>What a subclass or caller needs to know besides the name: protected, static, virtual, override.</summary>
+    private static string Modifiers(MemberInfo member)
+    {
+        MethodBase? method = member switch
+        {
+            MethodBase m => m,
+            PropertyInfo p => p.GetMethod,
+            _ => null,
+        };
+        var words = new List<string>();
+        if (method is { IsFamily: true } or { IsFamilyOrAssembly: true } || member is FieldInfo { IsFamily: true }) words.Add("protected");
+        if (method is { IsStatic: true } && member is not ConstructorInfo && !member.Name.StartsWith("op_")) words.Add("static");
+        if (member is FieldInfo { IsLiteral: true }) words.Add("const");
+        else if (member is FieldInfo { IsStatic: true }) words.Add("static");
+        if (method is MethodInfo { IsVirtual: true, IsFinal: false } virt)
+            words.Add(virt.IsAbstract ? "abstract" : virt.GetBaseDefinition().DeclaringType != virt.DeclaringType ? "override" : "virtual");
+        return words.Count == 0 ? "" : string.Join(" ", words) + " ";
+    }
+
+    private static string Declaration(MemberInfo member) => member switch
     {
         ConstructorInfo c => $"new {member.DeclaringType!.Name}({Parameters(c)})",
         MethodInfo m when m.Name is "op_Implicit" => $"implicit operator {TypeName(m.ReturnType)}({Parameters(m)})",
