@@ -324,6 +324,37 @@ public class InjectionAndLimitTests
         Assert.That(e!.Message, Does.Contain("EOF"));
     }
 
+    [TestCase(100_000_000, 1.20)]   // past the trusted size: one growth step, not doubling (2.07 before)
+    [TestCase(5_000_000, 1.05)]     // within it: one exact-size array
+    public void A_large_literal_allocates_close_to_its_size(int size, double bound)
+    {
+        var body = new byte[size];
+        Random.Shared.NextBytes(body);
+        using var server = new FakeServer(s =>
+        {
+            s.Line("* PREAUTH [CAPABILITY IMAP4rev1] hi");
+            var select = s.Next("SELECT");
+            s.Line($"* 1 EXISTS\r\n{select.Tag} OK done");
+            var fetch = s.Expect("FETCH");
+            s.Send($"* 1 FETCH (BODY[] {{{size}}}\r\n");
+            s.SendBytes(body);
+            s.Line(")");
+            s.Line($"{fetch.Tag} OK done");
+            s.Logout();
+        });
+        using var M = Fake.Connect(server);
+        M.select("INBOX");
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var (typ, data) = M.fetch("1", "(BODY[])");
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.That(typ, Is.EqualTo("OK"));
+        Assert.That(data[0].Body.AsSpan().SequenceEqual(body), "the literal arrives intact");
+        TestContext.Out.WriteLine($"{allocated / (double)size:0.00} x the literal's size allocated");
+        Assert.That(allocated, Is.LessThan((long)(size * bound)));
+        M.logout();
+        server.Join();
+    }
+
     [Test]
     public void A_line_over_the_limit_is_an_error_and_one_at_the_limit_is_accepted()
     {

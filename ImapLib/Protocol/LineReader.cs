@@ -101,7 +101,13 @@ internal sealed class LineReader
         while (filled < size)
         {
             if (filled == result.Length)
-                Array.Resize(ref result, (int)Math.Min(size, Math.Max(result.Length * 2L, 1)));
+            {
+                // Past the trusted size, grow by a bounded factor of what has really arrived (not to the announced
+                // size at once): one step takes a 100 MB literal from 16 MiB to its exact size.
+                var bigger = GC.AllocateUninitializedArray<byte>((int)Math.Min(size, Math.Max(result.Length * (long)Literals.GrowthFactor, 1)));
+                result.AsSpan(0, filled).CopyTo(bigger);
+                result = bigger;
+            }
             int count = ReadInto(result.AsSpan(filled));
             if (count == 0) break;
             filled += count;

@@ -14,6 +14,12 @@ internal static class Literals
     /// cannot make the client allocate gigabytes.</summary>
     public const int TrustedSize = 16 * 1024 * 1024;
 
+    /// <summary>How much a literal's buffer may grow, past <see cref="TrustedSize"/>, relative to the bytes that have
+    /// really arrived: at most this many times them. Large enough that a literal of up to 128 MiB needs one step
+    /// (a 100 MB literal allocates 1.16 times its size, not the 2.07 of doubling), small enough that a server must
+    /// send an eighth of what it announces before the client allocates all of it.</summary>
+    public const int GrowthFactor = 8;
+
     /// <summary>
     /// The announcement of a literal of <paramref name="size"/> bytes at the end of a command line: <c>{n}</c>,
     /// <c>{n+}</c> when sent without waiting (LITERAL+, RFC 7888), inside <c>UTF8 (~...</c> once UTF-8 is enabled
