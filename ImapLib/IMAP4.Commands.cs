@@ -391,6 +391,34 @@ public partial class IMAP4
         return _untagged_response(result, name);
     }
 
+    /// <summary>
+    /// Turns on COMPRESS=DEFLATE (RFC 4978): sends <c>COMPRESS DEFLATE</c> and, when the server answers OK, wraps the
+    /// connection in raw deflate both ways. From then on the built-in hooks (<see cref="read"/>,
+    /// <see cref="readline"/>, <see cref="send"/>) and the debug trace see the protocol uncompressed; each
+    /// <see cref="send"/> ends a deflate block, so every command reaches the server at once. Works over plain TCP,
+    /// TLS (also after <see cref="starttls"/>) and a child process's pipes.
+    /// </summary>
+    /// <returns>The tagged reply: OK, or NO (for instance <c>[COMPRESSIONACTIVE]</c>, when the server already
+    /// compresses), in which case nothing changes.</returns>
+    /// <exception cref="error">The server does not announce COMPRESS=DEFLATE, compression is already on, or the
+    /// connection is not the built-in transport (a subclass that replaces the hooks).</exception>
+    public ImapResult compress()
+    {
+        const string name = "COMPRESS";
+        if (_compressed) throw new error("compression is already active");
+        if (!capabilities.Contains("COMPRESS=DEFLATE")) throw new error("Server does not support COMPRESS=DEFLATE");
+        var current = Stream ?? throw new error("COMPRESS needs the built-in transport");
+        var result = SimpleCommand(name, Raw("DEFLATE"));
+        if (result.typ != "OK") return result;
+        // What the reader already holds after the OK line is the start of the compressed stream: hand it over.
+        SetStream(new DeflateConnection(current, _reader?.TakeBuffered() ?? []), socket());
+        _compressed = true;
+        return result;
+    }
+
+    /// <summary>True once <see cref="compress"/> succeeded.</summary>
+    private bool _compressed;
+
     /// <summary>Changes flags: <paramref name="command"/> is FLAGS, +FLAGS or -FLAGS (optionally .SILENT);
     /// <paramref name="flags"/> is parenthesised if needed. <c>data</c> is the FETCH responses.</summary>
     public ImapResult store(ImapArg message_set, ImapArg command, ImapArg flags, bool uid = false) =>

@@ -22,6 +22,7 @@ public class InjectionAndLimitTests
         "open", "read", "readline", "send", "shutdown", "socket", "Dispose", "print_log", "_mesg", "response", "idle", "starttls",
         // CPython's internals that take no argument to send (_command and _simple_command are checked).
         "_dump_ur", "_new_tag", "_get_response", "_get_tagged_response", "_check_bye", "_command_complete", "_untagged_response",
+        "compress",   // takes no argument
     };
 
     private static readonly HashSet<string> MailboxNames = ["mailbox", "new_mailbox", "oldmailbox", "newmailbox", "directory", "pattern"];

@@ -70,6 +70,7 @@ internal static class CommandTable
         new("CAPABILITY", Any, Result: "CAPABILITY"),
         new("CHECK", [SELECTED]),
         new("CLOSE", [SELECTED]),
+        new("COMPRESS", Authenticated),
         new("COPY", [SELECTED], Uid: true, Args: [Arg.SequenceSet, Arg.Mailbox]),
         new("CREATE", Authenticated, Args: [Arg.Mailbox]),
         new("DELETE", Authenticated, Args: [Arg.Mailbox]),

@@ -66,6 +66,16 @@ internal sealed class LineReader
     /// <summary>Bytes received but not yet consumed.</summary>
     public int Buffered => _end - _start;
 
+    /// <summary>Hands over the bytes received but not yet consumed (for a new layer, such as compression, that
+    /// starts in the middle of the stream). A read still pending cannot be handed over: that is refused.</summary>
+    public byte[] TakeBuffered()
+    {
+        if (_pendingFill is not null) throw new InvalidOperationException("a read is pending on the stream");
+        byte[] rest = _buffer.AsSpan(_start, _end - _start).ToArray();
+        _start = _end;
+        return rest;
+    }
+
     /// <summary>
     /// Up to and including the next LF, or <paramref name="limit"/> bytes if no LF comes first, or what is left
     /// at end of stream (empty when nothing is). Python's <c>file.readline(limit)</c>.
