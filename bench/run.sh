@@ -30,7 +30,9 @@ else
 fi
 user=bench
 password=benchpw
-python="${PYTHON:-python3}"
+# The real interpreter, resolved once: a version-manager shim first on PATH (pyenv's adds ~0.3 s to every process)
+# would otherwise be timed as part of CPython's start-up and of every per-process figure.
+python="$("${PYTHON:-python3}" -c 'import sys; print(sys.executable)')"
 
 # The server daemon inherits the descriptors it is started with: give it a log file, never our pipes.
 mkdir -p "$dir"

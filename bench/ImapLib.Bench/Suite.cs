@@ -460,6 +460,9 @@ internal static class Suite
             ["kernel"] = File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
             ["dotnet"] = RuntimeInformation.FrameworkDescription,
             ["python"] = Version(python, "--version"),
+            ["python_executable"] = python,
+            // Load while the run starts (1, 5 and 15 minutes): a busy machine explains spread between repetitions.
+            ["load_average"] = File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?",
             ["dovecot"] = Version("/usr/sbin/dovecot", "--version"),
             ["mailkit"] = typeof(MailKit.Net.Imap.ImapClient).Assembly.GetName().Version?.ToString() ?? "?",
         };
@@ -477,7 +480,7 @@ internal static class Suite
     {
         var sb = new StringBuilder();
         var m = doc["machine"]!;
-        sb.AppendLine($"Run {doc["generated_utc"]}: {m["nproc"]} × {m["cpu"]}, {m["memory"]}, {m["os"]}, {m["dotnet"]}, {m["python"]}, {m["dovecot"]}, MailKit {m["mailkit"]}. "
+        sb.AppendLine($"Run {doc["generated_utc"]}: {m["nproc"]} × {m["cpu"]}, {m["memory"]}, {m["os"]}, {m["dotnet"]}, {m["python"]} ({m["python_executable"]}), {m["dovecot"]}, MailKit {m["mailkit"]}, load average {m["load_average"]}. "
             + $"{doc["reps"]} timed repetitions ({doc["rounds"]} interleaved rounds, each after {doc["warmup_reps"]} warm-up){(doc["quick"]!.GetValue<bool>() ? " (QUICK MODE: fewer messages)" : "")}; whole run {doc["wall_seconds"]} s.");
         sb.AppendLine();
         sb.AppendLine("| scenario | transport | client | median ms | min–max ms | × ImapLib | MB/s | client CPU ms/rep | peak RSS MB | managed alloc MB/rep | GC pause ms/rep |");
