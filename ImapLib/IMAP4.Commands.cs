@@ -372,13 +372,11 @@ public partial class IMAP4
         if (_tls_established) throw new abort("TLS session already established");
         if (!capabilities.Contains(name)) throw new abort("TLS not supported by server");
         var context = ssl_context ?? ssl.create_default_context();
-        var plain = Stream ?? throw new error("STARTTLS needs the default socket transport");
         var result = SimpleCommand(name);
         if (result.typ != "OK") throw new error("Couldn't establish TLS session");
         try
         {
-            // SetStream drops whatever was buffered after the OK line: it was sent in the clear.
-            SetStream(ssl.Handshake(plain, context, host, port), socket());
+            UpgradeToTls(context);
         }
         catch
         {
@@ -418,6 +416,19 @@ public partial class IMAP4
 
     /// <summary>True once <see cref="compress"/> succeeded.</summary>
     private bool _compressed;
+
+    /// <summary>
+    /// The TLS upgrade of <see cref="starttls"/>, run after the server's OK: a handshake over the built-in stream,
+    /// which then replaces it (anything buffered after the OK line is dropped: it was sent in the clear). A subclass
+    /// that replaces the transport hooks overrides this to script the upgrade, for instance by doing nothing and
+    /// carrying on with its scripted conversation (see docs/testing.md).
+    /// </summary>
+    /// <exception cref="error">There is no built-in stream to upgrade.</exception>
+    protected virtual void UpgradeToTls(SslClientAuthenticationOptions ssl_context)
+    {
+        var plain = Stream ?? throw new error("STARTTLS needs the default socket transport, or an override of UpgradeToTls");
+        SetStream(ssl.Handshake(plain, ssl_context, host, port), socket());
+    }
 
     /// <summary>Changes flags: <paramref name="command"/> is FLAGS, +FLAGS or -FLAGS (optionally .SILENT);
     /// <paramref name="flags"/> is parenthesised if needed. <c>data</c> is the FETCH responses.</summary>

@@ -207,4 +207,47 @@ public class TestingGuideTests
         N.Dispose();   // logs out, which fails: still one shutdown
         Assert.That(N.ShutdownCount, Is.EqualTo(1));
     }
+
+    /// <summary>A replaying subclass that scripts STARTTLS: the upgrade itself is a no-op.</summary>
+    private sealed class ReplayWithTls(string conversation) : ReplayIMAP4(conversation)
+    {
+        public int Upgrades { get; private set; }
+
+        protected override void UpgradeToTls(System.Net.Security.SslClientAuthenticationOptions ssl_context) => Upgrades++;
+    }
+
+    private const string StartTlsConversation = """
+        S: * OK [CAPABILITY IMAP4rev1 STARTTLS LOGINDISABLED] ready
+        C: {tag} STARTTLS
+        S: {tag} OK begin TLS
+        C: {tag} CAPABILITY
+        S: * CAPABILITY IMAP4rev1 AUTH=PLAIN
+        S: {tag} OK done
+        C: {tag} LOGIN user "secret"
+        S: {tag} OK [CAPABILITY IMAP4rev1 IDLE] in
+        C: {tag} LOGOUT
+        S: * BYE bye
+        S: {tag} OK done
+        """;
+
+    [Test]
+    public void A_scripted_subclass_scripts_STARTTLS_by_overriding_UpgradeToTls()
+    {
+        using var M = new ReplayWithTls(StartTlsConversation);
+        Assert.That(M.starttls().typ, Is.EqualTo("OK"));
+        Assert.That(M.Upgrades, Is.EqualTo(1));
+        Assert.That(M.capabilities, Is.EqualTo(new[] { "IMAP4REV1", "AUTH=PLAIN" }), "re-read after the upgrade");
+        Assert.That(M.login("user", "secret").typ, Is.EqualTo("OK"));
+        M.logout();
+        Assert.That(M.Finished, Is.True);
+    }
+
+    [Test]
+    public void Without_the_override_a_scripted_STARTTLS_is_a_clear_error()
+    {
+        using var M = new ReplayIMAP4(StartTlsConversation);
+        var e = Assert.Throws<IMAP4.error>(() => M.starttls());
+        Assert.That(e!.Message, Does.Contain("override of UpgradeToTls"));
+        Assert.That(M.state, Is.EqualTo("LOGOUT"));
+    }
 }
