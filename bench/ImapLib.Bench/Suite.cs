@@ -335,6 +335,9 @@ internal static class Suite
                 ["q3_s"] = Quantile(times, 0.75),
                 ["times_s"] = r["times_s"]!.DeepClone(),
                 ["ratio_to_imaplib"] = median / imaplibMedian,
+                // Spread of the repetitions relative to their median: above 20 % the figure is flagged, not trusted.
+                ["spread"] = median > 0 ? (times.Max() - times.Min()) / median : 0,
+                ["spread_over_20_percent"] = median > 0 && (times.Max() - times.Min()) / median > 0.2,
                 ["mb_s"] = payload > 0 ? payload / median / 1e6 : null,
                 ["peak_rss_mb"] = J.Long(r["peak_rss_kb"]!) / 1024.0,
                 ["base_rss_mb"] = r["base_rss_kb"] is { } b ? J.Long(b) / 1024.0 : null,
@@ -494,6 +497,7 @@ internal static class Suite
                 string cpuMs = c["cpu_s_median"] is { } cm ? (J.Double(cm) * 1000).ToString("F1", Inv) : "";
                 string pause = c["gc_pause_s_median"] is { } gp ? (J.Double(gp) * 1000).ToString("F1", Inv) : "";
                 string ok = c["same_messages_as_raw"]!.GetValue<bool>() ? "" : " ⚠ count differs";
+                if (c["spread_over_20_percent"]?.GetValue<bool>() == true) ok += " ⚠ spread > 20 %";
                 sb.AppendLine(string.Create(Inv, $"| {s["id"]} | {s["transport"]} | {ClientNames[name]}{ok} | {J.Double(c["median_s"]!) * 1000:F1} | "
                     + $"{J.Double(c["min_s"]!) * 1000:F1}–{J.Double(c["max_s"]!) * 1000:F1} | {J.Double(c["ratio_to_imaplib"]!):F2} | {mbs} | {cpuMs} | "
                     + $"{J.Double(c["peak_rss_mb"]!):F0} | {alloc} | {pause} |"));
