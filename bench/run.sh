@@ -68,3 +68,7 @@ done
     --user "$user" --password "$password" \
     --python "$python" --driver "$root/bench/python_driver.py" \
     --data-dir "$dir/bench-data" --out "$out" "$@"
+# A full run's table goes into docs/performance.md (between its markers), so the page never shows stale figures.
+if [ "$out" = "$root/bench/results/latest.json" ]; then
+    "$exe" report --json "$out" --doc "$root/docs/performance.md"
+fi

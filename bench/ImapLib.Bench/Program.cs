@@ -7,6 +7,7 @@ using ImapLib.Bench;
 //   breakdown --scenario ID [--transport tls] [--reps N]   ImapLib's time split into readline / read / engine / GC
 //   replay --scenario ID [--reps N]   ImapLib's CPU cost alone: real responses recorded once, replayed from memory
 //   startup --client imaplib-cs|mailkit|raw [--transport plain|tls] + connection args
+//   report --json bench/results/latest.json --doc docs/performance.md   the results table into the page
 // Connection args: --host 127.0.0.1 --port 14400 --tls-port 19940 --ca CA.pem --user bench --password benchpw
 var a = new Args(args);
 string mode = a.Positional.FirstOrDefault() ?? "";
@@ -25,6 +26,8 @@ switch (mode)
         return Breakdown.Run(a);
     case "startup":
         return Child.Startup(a);
+    case "report":
+        return Suite.Report(a);
     default:
         Console.Error.WriteLine("usage: ImapLib.Bench seed|suite|child|startup ... (see bench/run.sh)");
         return 2;

@@ -120,6 +120,30 @@ internal static class Suite
         return 0;
     }
 
+    private const string ResultsBegin = "<!-- bench:results:begin (written by bench/run.sh from bench/results/latest.json: do not edit by hand) -->";
+    private const string ResultsEnd = "<!-- bench:results:end -->";
+
+    /// <summary>
+    /// <c>report --json FILE --doc FILE</c>: writes the results table of <paramref name="a"/>'s JSON into the document
+    /// between its two markers, so the figures in docs/performance.md are always the committed JSON's.
+    /// </summary>
+    public static int Report(Args a)
+    {
+        var doc = JsonNode.Parse(File.ReadAllText(a.Get("json")))!.AsObject();
+        string path = a.Get("doc");
+        string text = File.ReadAllText(path);
+        int begin = text.IndexOf(ResultsBegin, StringComparison.Ordinal), end = text.IndexOf(ResultsEnd, StringComparison.Ordinal);
+        if (begin < 0 || end < begin)
+        {
+            Console.Error.WriteLine($"{path} has no results markers");
+            return 1;
+        }
+        string updated = text[..(begin + ResultsBegin.Length)] + "\n\n" + Markdown(doc).TrimEnd() + "\n\n" + text[end..];
+        File.WriteAllText(path, updated);
+        Console.Error.WriteLine(updated == text ? $"== {path} already shows these results" : $"== wrote the results into {path}");
+        return 0;
+    }
+
     // ---- Children ----------------------------------------------------------------------------------------------
 
     private static string SelfExe()
@@ -483,7 +507,7 @@ internal static class Suite
     {
         var sb = new StringBuilder();
         var m = doc["machine"]!;
-        sb.AppendLine($"Run {doc["generated_utc"]}: {m["nproc"]} × {m["cpu"]}, {m["memory"]}, {m["os"]}, {m["dotnet"]}, {m["python"]} ({m["python_executable"]}), {m["dovecot"]}, MailKit {m["mailkit"]}, load average {m["load_average"]}. "
+        sb.AppendLine($"Run {doc["generated_utc"]}: {m["nproc"]} × {m["cpu"]}, {m["memory"]}, {m["os"]}, {m["dotnet"]}, {m["python"]}{(m["python_executable"] is { } exe ? $" ({exe})" : "")}, {m["dovecot"]}, MailKit {m["mailkit"]}{(m["load_average"] is { } load ? $", load average {load}" : "")}. "
             + $"{doc["reps"]} timed repetitions ({doc["rounds"]} interleaved rounds, each after {doc["warmup_reps"]} warm-up){(doc["quick"]!.GetValue<bool>() ? " (QUICK MODE: fewer messages)" : "")}; whole run {doc["wall_seconds"]} s.");
         sb.AppendLine();
         sb.AppendLine("| scenario | transport | client | median ms | min–max ms | × ImapLib | MB/s | client CPU ms/rep | peak RSS MB | managed alloc MB/rep | GC pause ms/rep |");
