@@ -101,8 +101,7 @@ internal static class Arguments
     {
         int next = 0;
         string result = Substitute(template, parameters, ref next);
-        if (next != parameters.Count)
-            throw new ArgumentException($"{parameters.Count} params given for {next} placeholders");
+        AllUsed(parameters, next);
         return result;
     }
 
@@ -112,9 +111,15 @@ internal static class Arguments
     {
         int next = 0;
         var result = args.Select(a => a is { IsText: true } text ? Substitute(text.ToString(), parameters, ref next) : a).ToArray();
-        if (next != parameters.Count)
-            throw new ArgumentException($"{parameters.Count} params given for {next} placeholders");
+        AllUsed(parameters, next);
         return result;
+    }
+
+    /// <summary>Too many parameters for the placeholders is an error, as too few is.</summary>
+    private static void AllUsed(IReadOnlyList<object?> parameters, int used)
+    {
+        if (used != parameters.Count)
+            throw new ArgumentException($"{parameters.Count} params given for {used} placeholders");
     }
 
     private static string Substitute(string template, IReadOnlyList<object?> parameters, ref int next)
@@ -226,16 +231,14 @@ internal static class Arguments
                 if (parts.Count == 0) throw new ArgumentException("an empty sequence set");
                 return string.Join(",", parts);
         }
-        if (Number(value) is { } number && !number.StartsWith('-') && number != "0") return number;
-        throw Unsendable(value, topLevel ? "a sequence set" : "an element of a sequence set");
+        return MessageNumber(value) ?? throw Unsendable(value, topLevel ? "a sequence set" : "an element of a sequence set");
     }
 
     private static string Bound(object? value, bool last) => value switch
     {
         null when last => "*",
         "*" when last => "*",
-        _ when Number(value) is { } number && !number.StartsWith('-') && number != "0" => number,
-        _ => throw Unsendable(value, "a sequence-set bound"),
+        _ => MessageNumber(value) ?? throw Unsendable(value, "a sequence-set bound"),
     };
 
     private static string RangeSet(Range range)
@@ -245,7 +248,8 @@ internal static class Arguments
         int first = range.Start.Value;
         if (range.End.IsFromEnd) return $"{Math.Max(first, 1)}:*";   // 5.. is everything from 5
         if (range.End.Value <= first || first < 1) throw new ArgumentException($"the range {range} holds no message numbers");
-        return Consecutive(Enumerable.Range(first, range.End.Value - first).Select(n => (long)n).ToList());
+        int last = range.End.Value - 1;   // a range is consecutive: no need to list its numbers
+        return last == first ? $"{first}" : $"{first}:{last}";
     }
 
     /// <summary>Numbers as a range does: a consecutive run is <c>first:last</c>; anything else is listed.</summary>
@@ -263,6 +267,10 @@ internal static class Arguments
             throw new ArgumentException($"not a sequence set: {PyRepr.Of(text)}");
         return text;
     }
+
+    /// <summary>A message number or UID (an integer of at least 1) as text, or null for anything else.</summary>
+    private static string? MessageNumber(object? value) =>
+        Number(value) is { } number && !number.StartsWith('-') && number != "0" ? number : null;
 
     /// <summary>An integer as text (any .NET integer type), or null for anything else: bools and floating-point
     /// values are not numbers here, as CPython refuses them.</summary>

@@ -38,16 +38,31 @@ internal sealed class LineReader
         _deadline = seconds is { } s ? System.Diagnostics.Stopwatch.GetTimestamp() + (long)(s * System.Diagnostics.Stopwatch.Frequency) : 0;
     }
 
+    /// <summary>
+    /// How long the next read may wait: the socket's own timeout (<paramref name="configuredMs"/>, 0 for none), or what
+    /// is left of the deadline when that is shorter (then <c>deadlineBinds</c>). Throws once the deadline has passed.
+    /// </summary>
+    private (int ms, bool deadlineBinds) ReadBound(int configuredMs)
+    {
+        if (_deadline == 0) return (configuredMs, false);
+        long remainingMs = (long)System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), _deadline).TotalMilliseconds;
+        if (remainingMs <= 0) throw new DeadlineExceededException(_deadlineSeconds);
+        bool deadlineBinds = configuredMs == 0 || remainingMs <= configuredMs;
+        return (deadlineBinds ? (int)Math.Clamp(remainingMs, 1, int.MaxValue) : configuredMs, deadlineBinds);
+    }
+
     /// <summary>One read from the stream, within the deadline when one is set.</summary>
     private int ReadStream(Span<byte> destination)
     {
         if (_deadline == 0) return _stream.Read(destination);
-        long remainingMs = (long)System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), _deadline).TotalMilliseconds;
-        if (remainingMs <= 0) throw new DeadlineExceededException(_deadlineSeconds);
-        if (_socket is not { } socket) return _stream.Read(destination);
+        if (_socket is not { } socket)
+        {
+            ReadBound(0);   // a stream without a socket cannot be bounded per read; a passed deadline still ends it
+            return _stream.Read(destination);
+        }
         int configured = socket.ReceiveTimeout;   // the per-read timeout (0: none) stays in force when it is shorter
-        bool deadlineBinds = configured == 0 || remainingMs <= configured;
-        socket.ReceiveTimeout = (int)Math.Clamp(deadlineBinds ? remainingMs : configured, 1, int.MaxValue);
+        var (bound, deadlineBinds) = ReadBound(configured);
+        socket.ReceiveTimeout = bound;
         try
         {
             return _stream.Read(destination);
@@ -241,15 +256,7 @@ internal sealed class LineReader
     /// </summary>
     private void AwaitPending(Task<int> pending)
     {
-        int timeoutMs = _socket?.ReceiveTimeout ?? 0;
-        bool deadlineBinds = false;
-        if (_deadline != 0)
-        {
-            long remainingMs = (long)System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), _deadline).TotalMilliseconds;
-            if (remainingMs <= 0) throw new DeadlineExceededException(_deadlineSeconds);
-            deadlineBinds = timeoutMs == 0 || remainingMs <= timeoutMs;
-            if (deadlineBinds) timeoutMs = (int)Math.Min(remainingMs, int.MaxValue);
-        }
+        var (timeoutMs, deadlineBinds) = ReadBound(_socket?.ReceiveTimeout ?? 0);
         if (timeoutMs <= 0) return;
         try
         {
