@@ -6,7 +6,9 @@
 #   --reps N  timed repetitions per client and scenario (default 9), split over R interleaved rounds
 #             (default 3), each round a fresh process per client with one untimed warm-up repetition
 #   --only    scenario ids (fetch-bulk-10k, fetch-each-10k, fetch-bulk-5m, fetch-each-5m, fetch-envelope,
-#             search-all-20k, append-1000, startup, buffer-sweep)
+#             search-all-20k, append-1000, startup, buffer-sweep; the WAN ones: wan (all of them), wan-fetch-bulk-2k,
+#             wan-fetch-headers-10k, wan-fetch-bulk-5m, wan-fetch-envelope, wan-fetch-each-200, wan-append-200)
+#   --wan-reps N / --wan-rounds R   the same for the WAN scenarios (default 3 in 3 rounds: they take seconds each)
 #
 # Starts its own private Dovecot (scripts/dovecot.sh) in $IMAPLIB_BENCH_DIR (default /dev/shm/imaplib-bench-dovecot
 # when /dev/shm is a tmpfs, else /tmp/imaplib-bench-dovecot) on
@@ -70,5 +72,5 @@ done
     --data-dir "$dir/bench-data" --out "$out" "$@"
 # A full run's table goes into docs/performance.md (between its markers), so the page never shows stale figures.
 if [ "$out" = "$root/bench/results/latest.json" ]; then
-    "$exe" report --json "$out" --doc "$root/docs/performance.md"
+    "$exe" report --json "$out" --wan-json "$root/bench/results/wan.json" --doc "$root/docs/performance.md"
 fi

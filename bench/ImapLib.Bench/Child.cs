@@ -28,12 +28,14 @@ internal static class Child
         bool tls = a.Get("transport", "plain") == "tls";
         int reps = a.GetInt("reps", 5);
         int warmup = a.GetInt("warmup", 1);
-        var scenario = Scenario.All(a.Has("quick")).Single(s => s.Id == a.Get("scenario"));
+        var scenario = Scenario.Find(a.Get("scenario"), a.Has("quick"));
+        bool compress = a.Has("compress");
         IReadOnlyList<byte[]> appendMessages = scenario.Kind == "append" ? Seeder.ReadMessageFile(a.Get("append-file")) : [];
 
         using var client = Create(clientName, a.GetInt("buffer", 64 * 1024));
         long baseRss = Rss.CurrentKb();
         client.Connect(conn, tls);
+        if (compress) client.Compress();
         client.Prepare(scenario);
         if (client is MailKitClient mk && scenario.Kind == "append") mk.Preload(appendMessages);
 
@@ -74,7 +76,7 @@ internal static class Child
 
         var output = new JsonObject
         {
-            ["client"] = clientName,
+            ["client"] = clientName + (compress ? "+deflate" : ""),
             ["scenario"] = scenario.Id,
             ["transport"] = tls ? "tls" : "plain",
             ["times_s"] = times,

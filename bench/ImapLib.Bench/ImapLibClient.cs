@@ -15,6 +15,8 @@ internal sealed class ImapLibClient : IBenchClient
         Check(M.login(conn.User, conn.Password).typ, "LOGIN");
     }
 
+    public void Compress() => Check(M.compress().typ, "COMPRESS");
+
     public void Prepare(Scenario scenario)
     {
         if (scenario.Kind == "append")
@@ -42,6 +44,20 @@ internal sealed class ImapLibClient : IBenchClient
             case "bulk":
             {
                 var (typ, data) = M.fetch(scenario.MessageSet, "(RFC822)");
+                Check(typ, "FETCH");
+                foreach (var item in data)
+                {
+                    if (item is { IsPair: true })
+                    {
+                        messages++;
+                        bytes += item.Body.Length;
+                    }
+                }
+                break;
+            }
+            case "headers":
+            {
+                var (typ, data) = M.fetch(scenario.MessageSet, "(BODY.PEEK[HEADER])");
                 Check(typ, "FETCH");
                 foreach (var item in data)
                 {

@@ -40,6 +40,8 @@ internal sealed class MailKitClient : IBenchClient
         C.Capabilities &= ~ImapCapabilities.ESearch;
     }
 
+    public void Compress() => C.Compress();
+
     public void Prepare(Scenario scenario)
     {
         if (scenario.Kind == "append")
@@ -90,6 +92,16 @@ internal sealed class MailKitClient : IBenchClient
                 foreach (var s in summaries)
                 {
                     if (s.Envelope is not null) messages++;
+                }
+                break;
+            }
+            case "headers":
+            {
+                // MailKit parses each header block into a HeaderList: the nearest call to a raw BODY.PEEK[HEADER].
+                var summaries = folder.Fetch(0, scenario.Count == scenario.FolderCount ? -1 : scenario.Count - 1, MessageSummaryItems.Headers);
+                foreach (var s in summaries)
+                {
+                    if (s.Headers is not null) messages++;
                 }
                 break;
             }

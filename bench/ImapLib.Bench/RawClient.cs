@@ -80,6 +80,14 @@ internal sealed class RawClient : IBenchClient
                 bytes = d.LiteralBytes;
                 break;
             }
+            case "headers":
+            {
+                var (ok, d) = Command(Encoding.ASCII.GetBytes($"FETCH {scenario.MessageSet} (BODY.PEEK[HEADER])"));
+                if (!ok) throw new InvalidOperationException("FETCH failed");
+                messages = d.Literals;
+                bytes = d.LiteralBytes;
+                break;
+            }
             case "each":
                 for (int i = 1; i <= scenario.Count; i++)
                 {

@@ -6,7 +6,8 @@ internal sealed record ConnInfo(string Host, int Port, int TlsPort, string CaFil
 /// <summary>
 /// One benchmark scenario. <see cref="Kind"/> is what the clients do: <c>bulk</c> (one FETCH n:m (RFC822)),
 /// <c>each</c> (one FETCH i (RFC822) per message), <c>envelope</c> (one FETCH n:m (ENVELOPE FLAGS)), <c>search</c>
-/// (SEARCH ALL), <c>append</c> (one APPEND per message into the scratch mailbox, emptied between repetitions).
+/// (SEARCH ALL), <c>append</c> (one APPEND per message into the scratch mailbox, emptied between repetitions),
+/// <c>headers</c> (one FETCH n:m (BODY.PEEK[HEADER])).
 /// </summary>
 internal sealed record Scenario(string Id, string Title, string Kind, string Mailbox, int Count, int FolderCount, bool TlsToo)
 {
@@ -29,6 +30,23 @@ internal sealed record Scenario(string Id, string Title, string Kind, string Mai
             new("append-1000", $"APPEND {nAppend} x ~10 KB, one command each", "append", Seeder.BoxAppend, nAppend, Seeder.CountAppend, false),
         ];
     }
+
+    /// <summary>
+    /// The scenarios run through the simulated WAN link (<see cref="WanLink"/>), over plain TCP: sized so that one
+    /// repetition takes seconds, not minutes, at 10–50 Mbit/s.
+    /// </summary>
+    public static List<Scenario> Wan(bool quick) =>
+    [
+        new("wan-fetch-bulk-2k", $"FETCH 1:* (RFC822), {(quick ? 200 : 2000)} x ~10 KB text", "bulk", Seeder.Box10K, quick ? 200 : 2000, Seeder.Count10K, false),
+        new("wan-fetch-headers-10k", $"FETCH 1:{(quick ? 1000 : 10000)} (BODY.PEEK[HEADER])", "headers", Seeder.Box20K, quick ? 1000 : 10000, Seeder.Count20K, false),
+        new("wan-fetch-bulk-5m", $"FETCH 1:{(quick ? 1 : 5)} (RFC822), ~5 MB each", "bulk", Seeder.Box5M, quick ? 1 : 5, Seeder.Count5M, false),
+        new("wan-fetch-envelope", $"FETCH 1:* (ENVELOPE FLAGS), {(quick ? 200 : 2000)} messages", "envelope", Seeder.Box10K, quick ? 200 : 2000, Seeder.Count10K, false),
+        new("wan-fetch-each-200", $"FETCH n (RFC822) x {(quick ? 20 : 200)}, one command per message", "each", Seeder.Box10K, quick ? 20 : 200, Seeder.Count10K, false),
+        new("wan-append-200", $"APPEND {(quick ? 20 : 200)} x ~10 KB, one command each", "append", Seeder.BoxAppend, quick ? 20 : 200, Seeder.CountAppend, false),
+    ];
+
+    /// <summary>A scenario by id, loopback or WAN.</summary>
+    public static Scenario Find(string id, bool quick) => All(quick).Concat(Wan(quick)).Single(s => s.Id == id);
 }
 
 /// <summary>What one repetition did: messages (or search hits) seen and payload bytes (literal bytes for RFC822 and
@@ -41,6 +59,9 @@ internal interface IBenchClient : IDisposable
     string Name { get; }
 
     void Connect(ConnInfo conn, bool tls);
+
+    /// <summary>Switches on COMPRESS=DEFLATE after login (the WAN scenarios' compressed variants).</summary>
+    void Compress() => throw new NotSupportedException($"{Name} cannot compress");
 
     /// <summary>Selects the scenario's mailbox (or, for APPEND, makes the scratch mailbox exist and be empty).</summary>
     void Prepare(Scenario scenario);

@@ -52,6 +52,22 @@ internal static class Suite
         Console.Error.WriteLine("== warming the server's caches and checking the seeded data");
         var checks = WarmAndCheck(conn);
 
+        // "--only wan" or wan-* ids select the WAN scenarios; a run without --only does both parts.
+        bool wanSelected = only.Length == 0 || only.Any(id => id.StartsWith("wan", StringComparison.Ordinal));
+        bool loopbackSelected = only.Length == 0 || only.Any(id => !id.StartsWith("wan", StringComparison.Ordinal));
+        if (wanSelected)
+        {
+            int wanRounds = a.GetInt("wan-rounds", quick ? 1 : 3);
+            int wanRepsPerRound = (a.GetInt("wan-reps", quick ? 1 : 3) + wanRounds - 1) / wanRounds;
+            var wanDoc = Wan.Run(conn, python, driver, appendFile, quick, only, wanRounds, wanRepsPerRound, warmup);
+            Wan.Write(wanDoc, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outPath))!, quick ? "wan-quick.json" : "wan.json"));
+        }
+        if (!loopbackSelected)
+        {
+            Console.Error.WriteLine($"== WAN only, done in {total.Elapsed.TotalSeconds:F0} s");
+            return 0;
+        }
+
         var results = new JsonArray();
         foreach (var scenario in Scenario.All(quick))
         {
@@ -129,34 +145,57 @@ internal static class Suite
     /// </summary>
     public static int Report(Args a)
     {
-        var doc = JsonNode.Parse(File.ReadAllText(a.Get("json")))!.AsObject();
         string path = a.Get("doc");
         string text = File.ReadAllText(path);
-        int begin = text.IndexOf(ResultsBegin, StringComparison.Ordinal), end = text.IndexOf(ResultsEnd, StringComparison.Ordinal);
-        if (begin < 0 || end < begin)
+        string updated = text;
+        if (a.Has("json") && !Between(ref updated, ResultsBegin, ResultsEnd, Markdown(Load(a.Get("json")))))
         {
             Console.Error.WriteLine($"{path} has no results markers");
             return 1;
         }
-        string updated = text[..(begin + ResultsBegin.Length)] + "\n\n" + Markdown(doc).TrimEnd() + "\n\n" + text[end..];
+        if (a.Has("wan-json") && File.Exists(a.Get("wan-json")))
+        {
+            var wan = Load(a.Get("wan-json"));
+            if (!Between(ref updated, WanBegin, WanEnd, Wan.Markdown(wan)))
+            {
+                Console.Error.WriteLine($"{path} has no WAN markers");
+                return 1;
+            }
+            // The chart sits beside the page, generated from the same JSON.
+            File.WriteAllText(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "images", "wan-benchmark.svg"), Wan.Svg(wan));
+        }
         File.WriteAllText(path, updated);
         Console.Error.WriteLine(updated == text ? $"== {path} already shows these results" : $"== wrote the results into {path}");
         return 0;
     }
 
+    private const string WanBegin = "<!-- bench:wan:begin (written by bench/run.sh from bench/results/wan.json: do not edit by hand) -->";
+    private const string WanEnd = "<!-- bench:wan:end -->";
+
+    private static JsonObject Load(string path) => JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+
+    /// <summary>Replaces what lies between two markers of <paramref name="text"/>; false when they are missing.</summary>
+    private static bool Between(ref string text, string beginMarker, string endMarker, string content)
+    {
+        int begin = text.IndexOf(beginMarker, StringComparison.Ordinal), end = text.IndexOf(endMarker, StringComparison.Ordinal);
+        if (begin < 0 || end < begin) return false;
+        text = text[..(begin + beginMarker.Length)] + "\n\n" + content.TrimEnd() + "\n\n" + text[end..];
+        return true;
+    }
+
     // ---- Children ----------------------------------------------------------------------------------------------
 
-    private static string SelfExe()
+    internal static string SelfExe()
     {
         string path = Environment.ProcessPath!;
         return path;
     }
 
     /// <summary>When started as <c>dotnet ImapLib.Bench.dll</c>, the children need the dll too.</summary>
-    private static string[] SelfArgs() =>
+    internal static string[] SelfArgs() =>
         Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet" ? [typeof(Suite).Assembly.Location] : [];
 
-    private static (int code, string stdout, string stderr, double seconds) Exec(string file, IEnumerable<string> args, int timeoutSeconds = 600)
+    internal static (int code, string stdout, string stderr, double seconds) Exec(string file, IEnumerable<string> args, int timeoutSeconds = 600)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args) psi.ArgumentList.Add(arg);
@@ -174,17 +213,17 @@ internal static class Suite
         return (p.ExitCode, stdout.Result, stderr.Result, seconds);
     }
 
-    private static JsonObject RunJson(string file, IEnumerable<string> args)
+    internal static JsonObject RunJson(string file, IEnumerable<string> args)
     {
         var (code, stdout, stderr, _) = Exec(file, args);
         if (code != 0) throw new InvalidOperationException($"{file} exited {code}:\n{stderr}\n{stdout}");
         return JsonNode.Parse(stdout)!.AsObject();
     }
 
-    private static IEnumerable<string> Rotate(string[] items, int by) => items.Skip(by % items.Length).Concat(items.Take(by % items.Length));
+    internal static IEnumerable<string> Rotate(string[] items, int by) => items.Skip(by % items.Length).Concat(items.Take(by % items.Length));
 
     /// <summary>One client's rounds as one result: all timings, the highest peak RSS.</summary>
-    private static JsonObject Merge(List<JsonObject> runs)
+    internal static JsonObject Merge(List<JsonObject> runs)
     {
         var merged = runs[^1].DeepClone().AsObject();
         merged["times_s"] = new JsonArray(runs.SelectMany(r => r["times_s"]!.AsArray()).Select(n => n!.DeepClone()).ToArray());
@@ -325,11 +364,11 @@ internal static class Suite
     // ---- Statistics ------------------------------------------------------------------------------------------------
 
     private static List<double> ToList(JsonArray a) => a.Select(n => J.Double(n!)).ToList();
-    private static List<double> Times(JsonObject r) => ToList(r["times_s"]!.AsArray());
+    internal static List<double> Times(JsonObject r) => ToList(r["times_s"]!.AsArray());
 
     public static double Median(List<double> xs) => Quantile(xs, 0.5);
 
-    private static double Quantile(List<double> xs, double q)
+    internal static double Quantile(List<double> xs, double q)
     {
         if (xs.Count == 0) return double.NaN;
         var s = xs.OrderBy(x => x).ToList();
@@ -466,7 +505,7 @@ internal static class Suite
 
     // ---- Report ----------------------------------------------------------------------------------------------------
 
-    private static JsonObject Machine(string python)
+    internal static JsonObject Machine(string python)
     {
         string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "?";
         string mem = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal")).Split(':', 2)[1].Trim();
