@@ -81,7 +81,14 @@ public readonly struct ImapArg
     /// <summary>A sequence of message numbers or UIDs.</summary>
     public static implicit operator ImapArg(long[] numbers) => new(null, null, Array.ConvertAll(numbers ?? throw new ArgumentNullException(nameof(numbers)), n => (object?)n));
 
-    /// <summary>A sequence of message numbers or UIDs, such as <c>data[0].split()</c> gives.</summary>
+    /// <summary>A byte string, as the bytes of a <c>byte[]</c> argument (e.g. one number of <c>data[0].split()</c>).</summary>
+    public static implicit operator ImapArg(PyBytes bytes) => new(null, bytes.ToArray(), null);
+
+    /// <summary>Numbers a response gave back, e.g. <c>data[0].split()</c>, as one sequence set.</summary>
+    public static implicit operator ImapArg(List<PyBytes> numbers) =>
+        new(null, null, (numbers ?? throw new ArgumentNullException(nameof(numbers))).Select(n => (object?)n.ToArray()).ToArray());
+
+    /// <summary>Numbers held as arrays, as one sequence set.</summary>
     public static implicit operator ImapArg(List<byte[]> numbers) => new(null, null, (numbers ?? throw new ArgumentNullException(nameof(numbers))).ToArray());
 
     /// <summary>True for a sequence argument.</summary>
@@ -100,7 +107,7 @@ public readonly struct ImapArg
     internal string AsSequenceSet(bool strict = false) =>
         _items is null ? ToString()
         : strict ? Arguments.SequenceSetElement(_items, topLevel: true)
-        : string.Join(",", _items.Select(part => part is string or byte[] or ImapItem ? TextOf(part) : Arguments.SequenceSetElement(part)));
+        : string.Join(",", _items.Select(part => part is string or byte[] or PyBytes or ImapItem ? TextOf(part) : Arguments.SequenceSetElement(part)));
 
     /// <summary>A parenthesised list: a sequence joined with spaces; text parenthesised unless it already is.</summary>
     internal string AsList() => _items is null ? Arguments.List(ToString()) : "(" + string.Join(" ", _items.Select(TextOf)) + ")";
@@ -113,6 +120,7 @@ public readonly struct ImapArg
         null => throw new ArgumentException("None is not a valid element of a sequence argument"),
         string text => text,
         byte[] bytes => Encoding.UTF8.GetString(bytes),
+        PyBytes bytes => bytes.decode(),
         ImapItem item => Encoding.UTF8.GetString(item.Bytes),
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
         _ => throw new ArgumentException($"cannot send a {part.GetType().Name} as part of an IMAP argument"),

@@ -111,10 +111,10 @@ public sealed class ImapItem : IEquatable<ImapItem>, IEnumerable<ImapItem?>
     }
 
     /// <summary>Python's <c>bytes.split()</c>: splits a byte string on runs of ASCII white space.</summary>
-    public List<byte[]> split() => Bytes.split();
+    public List<PyBytes> split() => Bytes.split();
 
     /// <summary>Python's <c>bytes.split(sep)</c>.</summary>
-    public List<byte[]> split(string sep) => Bytes.split(sep);
+    public List<PyBytes> split(string sep) => Bytes.split(sep);
 
     /// <summary>Python's <c>bytes.decode()</c> (UTF-8, invalid sequences become U+FFFD).</summary>
     public string decode() => Bytes.decode();
@@ -130,8 +130,38 @@ public sealed class ImapItem : IEquatable<ImapItem>, IEnumerable<ImapItem?>
         null => null,
         { _bytes: { } bytes } => bytes,
         { _body: { } body } => body,
-        _ => PyBytes.join(" ", item._items!.Where(element => element is not null).Select(element => (byte[])element!)),
+        _ => PyBytes.join(" ", item._items!.Where(element => element is not null).Select(element => (PyBytes)element!)),
     };
+
+    /// <summary>A byte string item as a <see cref="PyBytes"/> (a pair's literal, a list's elements joined by a
+    /// space, as the <c>byte[]</c> conversion): <c>PyBytes subject = data[0][1];</c>, <c>data[0] == num</c>.</summary>
+    /// <exception cref="ArgumentNullException">The item is None.</exception>
+    public static implicit operator PyBytes(ImapItem item) =>
+        new((byte[]?)item ?? throw new ArgumentNullException(nameof(item), "None has no bytes"));
+
+    /// <summary>Python's <c>==</c>: the same kind of value with the same bytes (None equals only None).</summary>
+    public static bool operator ==(ImapItem? left, ImapItem? right) => left is null ? right is null : left.Equals(right);
+
+    /// <summary>Python's <c>!=</c>.</summary>
+    public static bool operator !=(ImapItem? left, ImapItem? right) => !(left == right);
+
+    /// <summary>Python's <c>data[0] == b'...'</c>: a byte string item with those bytes.</summary>
+    public static bool operator ==(ImapItem? left, PyBytes right) => left is { _bytes: { } bytes } && right.AsSpan().SequenceEqual(bytes);
+
+    /// <summary>Python's <c>data[0] != b'...'</c>.</summary>
+    public static bool operator !=(ImapItem? left, PyBytes right) => !(left == right);
+
+    /// <summary>Python's <c>data[0] == b'...'</c> written with a <c>u8</c> literal.</summary>
+    public static bool operator ==(ImapItem? left, ReadOnlySpan<byte> right) => left is { _bytes: { } bytes } && right.SequenceEqual(bytes);
+
+    /// <summary>Python's <c>data[0] != b'...'</c> written with a <c>u8</c> literal.</summary>
+    public static bool operator !=(ImapItem? left, ReadOnlySpan<byte> right) => !(left == right);
+
+    /// <summary>Python's <c>b'...' == data[0]</c>.</summary>
+    public static bool operator ==(PyBytes left, ImapItem? right) => right == left;
+
+    /// <summary>Python's <c>b'...' != data[0]</c>.</summary>
+    public static bool operator !=(PyBytes left, ImapItem? right) => !(right == left);
 
     /// <summary>Python's <c>repr()</c> of the value: <c>b'...'</c>, <c>(b'...', b'...')</c> or <c>[...]</c>.</summary>
     public override string ToString() => PyRepr.Of(this);
@@ -148,7 +178,13 @@ public sealed class ImapItem : IEquatable<ImapItem>, IEnumerable<ImapItem?>
     }
 
     /// <inheritdoc/>
-    public override bool Equals(object? obj) => obj is ImapItem other && Equals(other);
+    public override bool Equals(object? obj) => obj switch
+    {
+        ImapItem other => Equals(other),
+        PyBytes bytes => _bytes is not null && bytes.AsSpan().SequenceEqual(_bytes),
+        byte[] array => _bytes is not null && array.AsSpan().SequenceEqual(_bytes),
+        _ => false,
+    };
 
     /// <inheritdoc/>
     public override int GetHashCode()

@@ -73,7 +73,7 @@ public static partial class imaplib
     }
 
     /// <summary>Converts a non-negative integer to the letters A–P, one per hex digit (used for command tags).</summary>
-    public static byte[] Int2AP(long num)
+    public static PyBytes Int2AP(long num)
     {
         const string ap = "ABCDEFGHIJKLMNOP";
         var digits = new StringBuilder();
@@ -87,7 +87,7 @@ public static partial class imaplib
     }
 
     /// <summary>The flags of a <c>FLAGS (...)</c> response item, as separate byte strings (empty when there is none).</summary>
-    public static byte[][] ParseFlags(byte[] resp)
+    public static PyBytes[] ParseFlags(byte[] resp)
     {
         ArgumentNullException.ThrowIfNull(resp);
         var match = FlagsPattern().Match(Encoding.Latin1.GetString(resp));

@@ -167,6 +167,7 @@ internal static class Arguments
         // Quoted as text, not yet encoded: the whole criteria string is encoded afterwards, in the declared charset.
         string text => AstringText(Inline(text)),
         byte[] bytes => AstringText(Inline(Encoding.UTF8.GetString(bytes))),
+        PyBytes bytes => AstringText(Inline(bytes.decode())),
         ImapItem { IsBytes: true } item => AstringText(Inline(Encoding.UTF8.GetString(item.Bytes))),
         _ when Number(value) is { } number => number,
         System.Collections.IEnumerable items => "(" + string.Join(" ", items.Cast<object?>().Select(Parameter)) + ")",
@@ -176,7 +177,7 @@ internal static class Arguments
     /// <summary>A <c>?f</c> parameter: one flag, or a parenthesised list of flags, each checked to be a flag.</summary>
     private static string Flags(object? value) => value switch
     {
-        string or byte[] or ImapItem => Flag(value),
+        string or byte[] or PyBytes or ImapItem => Flag(value),
         System.Collections.IEnumerable items => "(" + string.Join(" ", items.Cast<object?>().Select(Flag)) + ")",
         _ => throw Unsendable(value, "a flag"),
     };
@@ -187,6 +188,7 @@ internal static class Arguments
         {
             string text => text,
             byte[] bytes => Encoding.UTF8.GetString(bytes),
+            PyBytes bytes => bytes.decode(),
             ImapItem { IsBytes: true } item => Encoding.UTF8.GetString(item.Bytes),
             _ => throw Unsendable(value, "a flag"),
         };
@@ -208,6 +210,7 @@ internal static class Arguments
     {
         string text => CheckedSequenceSet(text),
         byte[] bytes => CheckedSequenceSet(Encoding.ASCII.GetString(bytes)),
+        PyBytes bytes => CheckedSequenceSet(bytes.decode("ascii")),
         ImapItem { IsBytes: true } item => CheckedSequenceSet(Encoding.ASCII.GetString(item.Bytes)),
         ImapArg arg => arg.AsSequenceSet(strict: true),
         _ => SequenceSetElement(value, topLevel: true),
@@ -218,7 +221,7 @@ internal static class Arguments
     {
         switch (value)
         {
-            case byte[] or ImapItem:   // numbers a response gave back, e.g. data[0].split()
+            case byte[] or PyBytes or ImapItem:   // numbers a response gave back, e.g. data[0].split()
                 return SequenceSet(value);
             case Range range:
                 return RangeSet(range);

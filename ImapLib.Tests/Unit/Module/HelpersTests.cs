@@ -13,6 +13,7 @@ public class HelpersTests
     private static byte[] B(string text) => Encoding.Latin1.GetBytes(text);
 
     private static string S(byte[] bytes) => Encoding.Latin1.GetString(bytes);
+    private static string S(PyBytes bytes) => Encoding.Latin1.GetString(bytes);
 
     // ---- Int2AP ----------------------------------------------------------------------------------------
 

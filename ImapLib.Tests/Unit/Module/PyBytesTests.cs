@@ -1,0 +1,142 @@
+using System.Text;
+using System.Text.Json;
+using ImapLib.Tests.Support;
+
+namespace ImapLib.Tests;
+
+/// <summary>
+/// <see cref="PyBytes"/>, the byte string a ported script gets from <c>data[0].split()</c>: content equality,
+/// Python's repr, the conversions and the bytes methods scripts call, each against what CPython gives (the
+/// expected values were printed by python3).
+/// </summary>
+public class PyBytesTests
+{
+    private static PyBytes B(string latin1) => Encoding.Latin1.GetBytes(latin1);
+
+    [Test]
+    public void Equal_contents_are_equal_whatever_the_arrays()
+    {
+        PyBytes a = "12"u8.ToArray(), b = "12"u8.ToArray();
+        Assert.That(a == b, Is.True);   // two byte[] of the same content: == would be false
+        Assert.That(a != b, Is.False);
+        Assert.That(a == B("13"), Is.False);
+        Assert.That(a.Equals(b) && a.Equals((object)b) && a.Equals((object)"12"u8.ToArray()), Is.True);
+        Assert.That(a.GetHashCode(), Is.EqualTo(b.GetHashCode()));
+        Assert.That(new HashSet<PyBytes> { a, b, B("7") }, Has.Count.EqualTo(2));
+        Assert.That(a == "12"u8, Is.True);   // a u8 literal, as b'12' in Python
+        Assert.That(default(PyBytes) == B(""), Is.True);
+        Assert.That(default(PyBytes).Length, Is.Zero);
+    }
+
+    [Test]
+    public void What_split_gives_compares_by_value()
+    {
+        var item = ImapItem.FromBytes("3 5 3"u8.ToArray());
+        var nums = item.split();
+        Assert.That(nums[0] == nums[2], Is.True);
+        Assert.That(nums[0] == nums[1], Is.False);
+        Assert.That(nums.Contains(B("5")), Is.True);
+        Assert.That(nums.IndexOf("5"u8), Is.EqualTo(1));
+        Assert.That("1 2"u8.ToArray().split()[1] == "2"u8, Is.True);   // on a byte[] such as readline() gives
+    }
+
+    [TestCase("1 2 3", "b'1 2 3'")]
+    [TestCase("it's", "b\"it's\"")]
+    [TestCase("it's \"q\"", "b'it\\'s \"q\"'")]
+    [TestCase("a\r\n\0\t\\\u00e9\u007f", "b'a\\r\\n\\x00\\t\\\\\\xe9\\x7f'")]
+    [TestCase("", "b''")]
+    public void Prints_as_Pythons_repr(string latin1, string repr)
+    {
+        Assert.That(B(latin1).ToString(), Is.EqualTo(repr));
+        Assert.That($"{B(latin1)}", Is.EqualTo(repr));
+        Assert.That(new List<PyBytes> { B(latin1) }.Select(b => b.ToString()), Is.EqualTo(new[] { repr }));
+    }
+
+    [Test]
+    public void Converts_to_and_from_arrays_and_spans_without_copying_arrays()
+    {
+        byte[] array = "42"u8.ToArray();
+        PyBytes wrapped = array;
+        byte[] back = wrapped;
+        Assert.That(back, Is.SameAs(array));
+        ReadOnlySpan<byte> span = wrapped;
+        Assert.That(span.SequenceEqual(array), Is.True);
+        Assert.That(int.Parse(wrapped), Is.EqualTo(42));     // Python: int(num)
+        Assert.That((int)B(" 7 "), Is.EqualTo(7));           // int(b' 7 ') == 7
+        Assert.That((long)B("4294967296"), Is.EqualTo(4294967296L));
+        Assert.Throws<FormatException>(() => _ = (int)B("x"));   // Python: ValueError
+        Assert.Throws<ArgumentNullException>(() => _ = new PyBytes((byte[])null!));
+    }
+
+    [Test]
+    public void The_bytes_methods_scripts_call_match_Python()
+    {
+        var line = B("* 3 FETCH (FLAGS (\\Seen))\r\n");
+        Assert.That(line.startswith("* "u8) && line.endswith("\r\n"u8), Is.True);
+        Assert.That(line.startswith("+"u8), Is.False);
+        Assert.That(line.find("FETCH"u8), Is.EqualTo(4));
+        Assert.That(line.find("EXISTS"u8), Is.EqualTo(-1));
+        Assert.That(line.Contains("\\Seen"u8), Is.True);
+        Assert.That(line.strip() == B("* 3 FETCH (FLAGS (\\Seen))"), Is.True);
+        Assert.That(B("  x ").lstrip() == B("x "), Is.True);
+        Assert.That(B("  x ").rstrip() == B("  x"), Is.True);
+        Assert.That(line[2..3] == "3"u8, Is.True);             // line[2:3]
+        Assert.That(line[0], Is.EqualTo((byte)'*'));            // line[0] == 42
+        Assert.That(line[-1], Is.EqualTo((byte)'\n'));          // line[-1]
+        Assert.That(line[^2], Is.EqualTo((byte)'\r'));
+        Assert.That(B("Seen").upper() == "SEEN"u8 && B("Seen").lower() == "seen"u8, Is.True);
+        Assert.That(B("123").isdigit() && !B("").isdigit() && !B("1a").isdigit(), Is.True);
+        Assert.That(B("a") + B("b") == "ab"u8, Is.True);
+        Assert.That(PyBytes.join(",", [B("1"), B("2")]) == "1,2"u8, Is.True);
+        Assert.That(PyBytes.join(B(" "), B("1 2 3").split()) == "1 2 3"u8, Is.True);
+        Assert.That(B("a,,b").split(",").Select(p => p.decode()), Is.EqualTo(new[] { "a", "", "b" }));
+        Assert.That(B("a<>b").split(B("<>")).Select(p => p.decode()), Is.EqualTo(new[] { "a", "b" }));
+        Assert.That(B("\u00e9").decode("latin-1"), Is.EqualTo("é"));
+        Assert.That(B("\u00ff\u0000").hex(), Is.EqualTo("ff00"));
+        Assert.That(B("ab").ToList(), Is.EqualTo(new byte[] { 97, 98 }));   // list(b'ab') == [97, 98]
+        Assert.Throws<ArgumentException>(() => B("abc").split(""));
+    }
+
+    [Test]
+    public void Data_items_compare_by_value_too()
+    {
+        ImapItem a = ImapItem.FromString("1 2"), b = ImapItem.FromString("1 2");
+        Assert.That(a == b, Is.True);
+        Assert.That(a != ImapItem.FromString("1"), Is.True);
+        ImapItem? none = null;
+        Assert.That(none == null, Is.True);
+        Assert.That(a == none, Is.False);
+        Assert.That(a == B("1 2"), Is.True);   // data[0] == b'1 2'
+        PyBytes fromItem = a;
+        Assert.That(fromItem == "1 2"u8, Is.True);
+        Assert.That(ImapItem.Pair("h"u8.ToArray(), "body"u8.ToArray())[1] == "body"u8, Is.True);
+    }
+
+    [Test]
+    public void Serialises_to_json_as_a_byte_array_does()
+    {
+        var value = new List<PyBytes> { B("1"), B("\u00ff") };
+        string json = JsonSerializer.Serialize(value);
+        Assert.That(json, Is.EqualTo(JsonSerializer.Serialize(new List<byte[]> { "1"u8.ToArray(), new byte[] { 0xff } })));
+        Assert.That(JsonSerializer.Deserialize<List<PyBytes>>(json), Is.EqualTo(value));
+    }
+
+    [Test]
+    public void Numbers_from_split_go_back_to_the_server_as_they_came()
+    {
+        using var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
+        {
+            "SEARCH" => "* SEARCH 2 4\r\n{tag} OK done\r\n",
+            "CAPABILITY" => ScriptedIMAP4.CapabilityReply(c),
+            "LOGOUT" => "* BYE bye\r\n{tag} OK LOGOUT completed\r\n",
+            _ => "{tag} OK done\r\n",
+        }));
+        M.select();
+        var (_, data) = M.search(null, "ALL");
+        foreach (var num in data[0].split()) M.fetch(num, "(FLAGS)");
+        M.store(data[0].split(), "+FLAGS", "\\Seen");
+        M.fetch("1", "(BODY[HEADER.FIELDS (?)])", [B("SUBJECT")]);
+        Assert.That(M.SentText, Does.Contain(" FETCH 2 (FLAGS)\r\n").And.Contain(" FETCH 4 (FLAGS)\r\n")
+            .And.Contain(" STORE 2,4 +FLAGS (\\Seen)\r\n").And.Contain(" FETCH 1 (BODY[HEADER.FIELDS (SUBJECT)])\r\n"));
+    }
+}
