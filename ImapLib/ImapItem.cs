@@ -111,10 +111,10 @@ public sealed class ImapItem : IEquatable<ImapItem>, IEnumerable<ImapItem?>
     }
 
     /// <summary>Python's <c>bytes.split()</c>: splits a byte string on runs of ASCII white space.</summary>
-    public List<PyBytes> split() => Bytes.split();
+    public PyList<PyBytes> split() => Bytes.split();
 
     /// <summary>Python's <c>bytes.split(sep)</c>.</summary>
-    public List<PyBytes> split(string sep) => Bytes.split(sep);
+    public PyList<PyBytes> split(string sep) => Bytes.split(sep);
 
     /// <summary>Python's <c>bytes.decode()</c> (UTF-8, invalid sequences become U+FFFD).</summary>
     public string decode() => Bytes.decode();

@@ -129,10 +129,10 @@ public readonly struct PyBytes : IEquatable<PyBytes>, IReadOnlyList<byte>
     };
 
     /// <summary>Python's <c>b.split()</c>: the runs of non-white-space bytes (ASCII white space separates).</summary>
-    public List<PyBytes> split()
+    public PyList<PyBytes> split()
     {
         var bytes = Value;
-        var parts = new List<PyBytes>();
+        var parts = new PyList<PyBytes>();
         int i = 0;
         while (i < bytes.Length)
         {
@@ -145,10 +145,10 @@ public readonly struct PyBytes : IEquatable<PyBytes>, IReadOnlyList<byte>
     }
 
     /// <summary>Python's <c>b.split(sep)</c>: every piece between occurrences of <paramref name="sep"/>.</summary>
-    public List<PyBytes> split(PyBytes sep)
+    public PyList<PyBytes> split(PyBytes sep)
     {
         if (sep.Length == 0) throw new ArgumentException("empty separator", nameof(sep));
-        var parts = new List<PyBytes>();
+        var parts = new PyList<PyBytes>();
         ReadOnlySpan<byte> rest = Value;
         int at;
         while ((at = rest.IndexOf(sep.AsSpan())) >= 0)
@@ -161,7 +161,7 @@ public readonly struct PyBytes : IEquatable<PyBytes>, IReadOnlyList<byte>
     }
 
     /// <summary>Python's <c>b.split(sep)</c> with a text separator, encoded as UTF-8.</summary>
-    public List<PyBytes> split(string sep)
+    public PyList<PyBytes> split(string sep)
     {
         ArgumentException.ThrowIfNullOrEmpty(sep);
         return split(new PyBytes(Encoding.UTF8.GetBytes(sep)));
@@ -243,10 +243,10 @@ public readonly struct PyBytes : IEquatable<PyBytes>, IReadOnlyList<byte>
 public static class PyBytesExtensions
 {
     /// <summary>Python's <c>bytes.split()</c>; see <see cref="PyBytes.split()"/>.</summary>
-    public static List<PyBytes> split(this byte[] bytes) => new PyBytes(bytes).split();
+    public static PyList<PyBytes> split(this byte[] bytes) => new PyBytes(bytes).split();
 
     /// <summary>Python's <c>bytes.split(sep)</c>; see <see cref="PyBytes.split(string)"/>.</summary>
-    public static List<PyBytes> split(this byte[] bytes, string sep) => new PyBytes(bytes).split(sep);
+    public static PyList<PyBytes> split(this byte[] bytes, string sep) => new PyBytes(bytes).split(sep);
 
     /// <summary>Python's <c>bytes.decode()</c>: UTF-8, with U+FFFD for invalid sequences.</summary>
     public static string decode(this byte[] bytes) => new PyBytes(bytes).decode();

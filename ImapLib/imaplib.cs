@@ -87,12 +87,12 @@ public static partial class imaplib
     }
 
     /// <summary>The flags of a <c>FLAGS (...)</c> response item, as separate byte strings (empty when there is none).</summary>
-    public static PyBytes[] ParseFlags(byte[] resp)
+    public static PyTuple<PyBytes> ParseFlags(byte[] resp)
     {
         ArgumentNullException.ThrowIfNull(resp);
         var match = FlagsPattern().Match(Encoding.Latin1.GetString(resp));
-        if (!match.Success) return [];
-        return Encoding.Latin1.GetBytes(match.Groups["flags"].Value).split().ToArray();
+        if (!match.Success) return new([]);
+        return new(Encoding.Latin1.GetBytes(match.Groups["flags"].Value).split());
     }
 
     /// <summary>Python's <c>datetime.fromtimestamp(t, utc).astimezone()</c>: the local time of <paramref name="seconds"/>,

@@ -116,7 +116,9 @@ internal static class ApiReference
 
     private static string Cref(string cref) => Regex.Replace(cref[2..], @"\(.*\)$", "()").Replace("ImapLib.", "").Replace("System.", "");
 
-    private static string Name(Type type) => type.FullName!.Replace("ImapLib.", "").Replace('+', '.');
+    private static string Name(Type type) => type.IsGenericTypeDefinition
+        ? TypeName(type)
+        : type.FullName!.Replace("ImapLib.", "").Replace('+', '.');
 
     private static string TypeName(Type type)
     {
@@ -196,6 +198,8 @@ internal static class ApiReference
 
     private static string IdOf(Type type)
     {
+        // A type's own type parameter is `N in XML doc ids, a method's ``N.
+        if (type.IsGenericParameter) return (type.DeclaringMethod is null ? "`" : "``") + type.GenericParameterPosition;
         if (type.IsByRef) return IdOf(type.GetElementType()!) + "@";
         if (type.IsArray) return IdOf(type.GetElementType()!) + "[]";
         if (type.IsGenericType)

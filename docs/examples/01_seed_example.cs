@@ -10,11 +10,11 @@ show("login", M.login(env("IMAP_USER"), env("IMAP_PASSWORD")));
 show("select", M.select());
 var (typ, data) = M.search(null, "ALL");
 show("search", (typ, data));
-foreach (var num in data[0]!.split())
+foreach (var num in data[0].split())
 {
     (typ, data) = M.fetch(num, "(RFC822)");
     show("fetch " + num.decode(), (typ, data));
-    print($"Message {num.decode()}\n{data[0]![1]!.Length}\n");
+    print($"Message {num.decode()}\n{data[0][1].Length}\n");
 }
 show("close", M.close());
 show("logout", M.logout());

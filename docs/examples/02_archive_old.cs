@@ -13,7 +13,7 @@ show("create again", M.create(archive));          // NO: already exists, not an 
 show("select", M.select("INBOX"));
 var (typ, data) = M.search(null, "(BEFORE 01-Jan-2002)");
 show("search", (typ, data));
-var nums = data[0]!.split();
+var nums = data[0].split();
 if (nums.Count > 0)
 {
     var message_set = PyBytes.join(",", nums).decode();

@@ -19,7 +19,7 @@ var list_re = new Regex(@"^\((?<flags>[^)]*)\) (?<delim>""[^""]*""|NIL) (?<name>
 var (typ, data) = M.list();
 foreach (var line in data)
 {
-    var m = list_re.Match(line!.decode());
+    var m = list_re.Match(line.decode());
     var name = m.Groups["name"].Value;
     show("status " + name, M.status(name, "(MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN)"));
 }

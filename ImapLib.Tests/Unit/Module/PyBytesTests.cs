@@ -49,7 +49,8 @@ public class PyBytesTests
     {
         Assert.That(B(latin1).ToString(), Is.EqualTo(repr));
         Assert.That($"{B(latin1)}", Is.EqualTo(repr));
-        Assert.That(new List<PyBytes> { B(latin1) }.Select(b => b.ToString()), Is.EqualTo(new[] { repr }));
+        Assert.That(PyRepr.repr(new List<PyBytes> { B(latin1) }), Is.EqualTo($"[{repr}]"));
+        Assert.That(PyRepr.repr(new[] { B(latin1) }), Is.EqualTo($"({repr},)"));   // ParseFlags gives a tuple
     }
 
     [Test]
