@@ -3,11 +3,16 @@ namespace ImapLib;
 public partial class IMAP4
 {
     /// <summary>
-    /// Starts IDLE (RFC 2177) and returns the <see cref="Idler"/> that yields the server's responses as they arrive.
-    /// Use it in a <c>using</c> block, as Python's <c>with M.idle() as idler:</c>; leaving the block sends DONE.
+    /// Python 3.14's <c>M.idle(duration)</c>: an <see cref="Idler"/> for an IDLE session (RFC 2177). As in Python,
+    /// making it sends nothing; IDLE starts when the idler is entered: explicitly with <see cref="Idler.__enter__"/>
+    /// (Python's <c>with idler:</c>), or by the first <c>foreach</c> or <see cref="Idler.burst"/>, so that
+    /// <c>using var idler = M.idle(); foreach (var (typ, data) in idler)</c> ports <c>with M.idle() as idler: for typ,
+    /// data in idler:</c>. Disposing an entered idler sends DONE (Python's leaving the <c>with</c> block).
     /// </summary>
-    /// <param name="duration">Seconds after which iteration ends; null iterates until the server ends IDLE.</param>
-    /// <exception cref="error">The server does not announce IDLE, or refuses it.</exception>
+    /// <param name="duration">Seconds, from entering, after which iteration ends; null iterates until the server ends
+    /// IDLE.</param>
+    /// <exception cref="error">The server does not announce IDLE, or a duration is asked for without a socket or
+    /// stream to wait on.</exception>
     public Idler idle(double? duration = null) => new(this, duration);
 
     /// <summary>Waits up to <paramref name="timeout"/> seconds until a whole response has arrived; false on time-out,
@@ -39,19 +44,21 @@ public partial class IMAP4
     }
 
     /// <summary>
-    /// An IDLE session, Python 3.14's <c>Idler</c>: enumerate it to receive each untagged response as
-    /// <c>(typ, data)</c> while the server pushes them; <see cref="burst"/> collects one burst. Disposing it sends
-    /// DONE, files responses not yet read into <see cref="untagged_responses"/>, and restores the state.
+    /// An IDLE session, Python 3.14's <c>Idler</c>: enter it (<see cref="__enter__"/>, or just start reading), then
+    /// enumerate it to receive each untagged response as <c>(typ, data)</c> while the server pushes them;
+    /// <see cref="burst"/> collects one burst. Disposing an entered idler sends DONE, files responses not yet read
+    /// into <see cref="untagged_responses"/>, and restores the state; disposing one never entered does nothing.
     /// </summary>
     public sealed class Idler : IDisposable, IEnumerable<ImapResult>
     {
         private readonly IMAP4 _imap;
-        private readonly string _tag;
-        private readonly string _savedState;
-        private readonly DateTime? _deadline;
-        private readonly IdleQueue _queue;
-        private readonly SinkScope _diverted;
-        private bool _done;
+        private readonly double? _duration;
+        private string _tag = "";
+        private string _savedState = "";
+        private DateTime? _deadline;
+        private IdleQueue? _queue;
+        private SinkScope _diverted;   // set on entering
+        private bool _entered, _done;
 
         internal Idler(IMAP4 imap, double? duration)
         {
@@ -60,7 +67,22 @@ public partial class IMAP4
             if (duration is not null && imap._reader is null)
                 throw new error("duration requires a socket connection");
             _imap = imap;
-            if (imap.debug >= 4) imap._mesg($"idle start duration={(duration is null ? "None" : duration)}");
+            _duration = duration;
+        }
+
+        /// <summary>
+        /// Python's <c>with idler:</c>: sends IDLE, waits for the server's continuation and starts the duration. The
+        /// first <c>foreach</c> or <see cref="burst"/> enters by itself, so calling it is only needed to start IDLE
+        /// earlier than the first read (<c>using (idler.__enter__()) { ... }</c>).
+        /// </summary>
+        /// <returns>This idler.</returns>
+        /// <exception cref="error">The idler was entered before, or the server refused IDLE.</exception>
+        public Idler __enter__()
+        {
+            if (_entered) throw new error("this idler was already entered: make a new one with idle()");
+            _entered = true;
+            var imap = _imap;
+            if (imap.debug >= 4) imap._mesg($"idle start duration={(_duration is null ? "None" : _duration)}");
             _queue = new IdleQueue(imap);
             _diverted = imap.Divert(_queue);
             try
@@ -82,17 +104,26 @@ public partial class IMAP4
             }
             catch
             {
+                _done = true;   // nothing to end: the server never started IDLE
                 _diverted.Dispose();
                 throw;
             }
-            if (duration is not null) _deadline = DateTime.UtcNow.AddSeconds(duration.Value);
+            if (_duration is not null) _deadline = DateTime.UtcNow.AddSeconds(_duration.Value);
             _savedState = imap.state;
             imap.state = "IDLING";
+            return this;
+        }
+
+        /// <summary>Enters on the first read, as the port of <c>with M.idle() as idler: for ... in idler</c> needs.</summary>
+        private void EnterOnFirstRead()
+        {
+            if (!_entered) __enter__();
         }
 
         /// <summary>Yields each response as it arrives until <c>duration</c> runs out (or for ever without one).</summary>
         public IEnumerator<ImapResult> GetEnumerator()
         {
+            EnterOnFirstRead();
             while (true)
             {
                 double? timeout = _deadline is { } deadline ? (deadline - DateTime.UtcNow).TotalSeconds : null;
@@ -114,6 +145,7 @@ public partial class IMAP4
         /// </summary>
         public IEnumerable<ImapResult> burst(double interval = 0.1)
         {
+            EnterOnFirstRead();
             using (var first = GetEnumerator())
             {
                 if (!first.MoveNext()) yield break;
@@ -128,7 +160,7 @@ public partial class IMAP4
         private ImapResult? Pop(double? timeout)
         {
             var imap = _imap;
-            if (imap.state != "IDLING") throw new error("_pop() only works during IDLE");
+            if (imap.state != "IDLING" || _queue is null) throw new error("_pop() only works during IDLE");
             while (_queue.Responses.Count == 0)
             {
                 if (imap.tagged_commands.TryGetValue(_tag, out var ended) && ended is not null)
@@ -152,6 +184,7 @@ public partial class IMAP4
         {
             if (_done) return;
             _done = true;
+            if (!_entered || _queue is null) return;   // never entered: IDLE never started
             var imap = _imap;
             if (imap.debug >= 4) imap._mesg("idle done");
             imap.state = _savedState;

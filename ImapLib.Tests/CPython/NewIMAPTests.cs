@@ -467,7 +467,7 @@ public abstract partial class NewIMAPTestsMixin
     public void test_idle_capability()
     {
         var (c, _) = _setup(() => new SimpleIMAPHandler());
-        Assert.That(() => { using (c.idle()) { } }, Throws.TypeOf<IMAP4.error>().With.Message.Contains("does not support IMAP4 IDLE"));
+        Assert.That(() => { using (c.idle().__enter__()) { } }, Throws.TypeOf<IMAP4.error>().With.Message.Contains("does not support IMAP4 IDLE"));
     }
 
     internal sealed class IdleDeniedHandler : SimpleIMAPHandler
@@ -482,7 +482,7 @@ public abstract partial class NewIMAPTestsMixin
     {
         var (c, _) = _setup(() => new IdleDeniedHandler());
         c.login("user", "pass");
-        Assert.That(() => { using (c.idle()) { } }, Throws.TypeOf<IMAP4.error>().With.Message.Contains("idle denied"));
+        Assert.That(() => { using (c.idle().__enter__()) { } }, Throws.TypeOf<IMAP4.error>().With.Message.Contains("idle denied"));
         Assert.That(c.state, Is.EqualTo("AUTH"));
     }
 
@@ -528,7 +528,7 @@ public abstract partial class NewIMAPTestsMixin
     {
         var (c, _) = _setup(() => new IdleCmdHandler());
         c.login("user", "pass");
-        using (var idler = c.idle())
+        using (var idler = c.idle().__enter__())
         {
             using var next = idler.GetEnumerator();
             Assert.That(next.MoveNext() ? next.Current : default, Is.EqualTo(Simple("EXISTS", "2")), "the response before '+ idling'");
@@ -546,7 +546,7 @@ public abstract partial class NewIMAPTestsMixin
     {
         var (c, _) = _setup(() => new IdleCmdHandler());
         c.login("user", "pass");
-        using (var idler = c.idle())
+        using (var idler = c.idle().__enter__())
         {
             var batch = idler.burst().ToList();   // what is available at once: not the response a second later
             Assert.That(batch, Is.EqualTo(new[] { Simple("EXISTS", "2"), FetchDuringIdle, Simple("EXISTS", "3") }));
@@ -564,7 +564,7 @@ public abstract partial class NewIMAPTestsMixin
         srv.response_delay = 0.1;
         var seen = new List<ImapResult>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        using (var idler = c.idle(duration: 0.5))
+        using (var idler = c.idle(duration: 0.5).__enter__())
         {
             clock.Restart();
             seen.AddRange(idler);

@@ -130,7 +130,7 @@ public class CompressTests
         Assert.That(streamed.ToArray(), Is.EqualTo(message), "the streaming fetch too");
 
         using var other = account.Connect();
-        using (var idler = M.idle(duration: 10))
+        using (var idler = M.idle(duration: 10).__enter__())
         {
             other.append("INBOX", null, null, message);
             foreach (var (kind, _) in idler)

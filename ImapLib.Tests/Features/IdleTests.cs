@@ -18,7 +18,7 @@ public class IdleTests
         using var other = account.Connect();
 
         var received = new List<(string typ, List<ImapItem?> data)>();
-        using (var idler = M.idle(duration: 10))
+        using (var idler = M.idle(duration: 10).__enter__())
         {
             Assert.That(M.state, Is.EqualTo("IDLING"));
             Assert.Throws<IMAP4.error>(() => M.noop(), "commands are illegal while idling");
@@ -47,7 +47,7 @@ public class IdleTests
         M.select("INBOX");
         using var other = account.Connect();
         var clock = Stopwatch.StartNew();
-        using (var idler = M.idle(duration: 1.0))
+        using (var idler = M.idle(duration: 1.0).__enter__())
         {
             other.append("INBOX", null, null, Message);
             // Wait for the event that matters, Dovecot's push reaching the socket, without reading it.
@@ -59,7 +59,7 @@ public class IdleTests
 
         clock.Restart();
         int count;
-        using (var idler = M.idle(duration: 0.5))
+        using (var idler = M.idle(duration: 0.5).__enter__())
             count = idler.Count(r => !(r.typ == "OK" && r.data[0]!.decode() == "Still here"));   // Dovecot's clock-aligned keep-alive may fall inside
         Assert.That(count, Is.Zero);
         Assert.That(clock.Elapsed, Is.GreaterThanOrEqualTo(TimeSpan.FromSeconds(0.45)).And.LessThan(TimeSpan.FromSeconds(5)));
@@ -73,7 +73,7 @@ public class IdleTests
         using var M = account.Connect();
         M.select("INBOX");
         using var other = account.Connect();
-        using var idler = M.idle(duration: 10);
+        using var idler = M.idle(duration: 10).__enter__();
         for (int i = 0; i < 3; i++) other.append("INBOX", null, null, Message);
         // Wait until Dovecot's push reaches the socket, then take the burst (gaps of up to a second belong to it).
         Assert.That(M.socket()!.Poll(TimeSpan.FromSeconds(10), System.Net.Sockets.SelectMode.SelectRead), Is.True);
@@ -99,6 +99,71 @@ public class IdleTests
     }
 
     [Test]
+    public void An_idler_made_first_sends_IDLE_only_when_entered_later()
+    {
+        // Python: idler = M.idle(); M.noop(); with idler: ...   (IDLE starts at the with)
+        using var server = new FakeServer(s =>
+        {
+            s.Greet("IMAP4rev1 IDLE", "* PREAUTH ready");
+            var noop = s.Expect("NOOP");
+            s.Line(noop.Tag + " OK done");
+            var idle = s.Expect("IDLE");
+            s.Line("+ idling");
+            s.Line("* 4 EXISTS");
+            if (s.ReadLine() != "DONE") throw new InvalidOperationException("expected DONE");
+            s.Line(idle.Tag + " OK IDLE terminated");
+            s.Bye();
+        });
+        using var M = new IMAP4("127.0.0.1", server.Port);
+        var idler = M.idle(duration: 5);
+        Assert.That(M.state, Is.EqualTo("AUTH"));
+        Assert.That(M.noop().typ, Is.EqualTo("OK"));   // legal: IDLE has not started
+        using (idler.__enter__())
+        {
+            Assert.That(M.state, Is.EqualTo("IDLING"));
+            Assert.That(idler.burst().Select(r => r.ToString()), Is.EqualTo(new[] { "('EXISTS', [b'4'])" }));
+        }
+        Assert.That(M.state, Is.EqualTo("AUTH"));
+        Assert.That(() => idler.__enter__(), Throws.TypeOf<IMAP4.error>());   // Python asserts: one with per idler
+        M.logout();
+        server.Join();
+    }
+
+    [Test]
+    public void The_first_read_enters_an_idler_and_one_never_entered_sends_nothing()
+    {
+        using var server = new FakeServer(s =>
+        {
+            s.Greet("IMAP4rev1 IDLE", "* PREAUTH ready");
+            var idle = s.Expect("IDLE");
+            s.Line("+ idling");
+            s.Line("* 1 RECENT");
+            if (s.ReadLine() != "DONE") throw new InvalidOperationException("expected DONE");
+            s.Line(idle.Tag + " OK IDLE terminated");
+            var noop = s.Expect("NOOP");
+            s.Line(noop.Tag + " OK done");
+            s.Bye();
+        });
+        using var M = new IMAP4("127.0.0.1", server.Port);
+        using (M.idle(duration: 5))
+        {
+            // Never read and never entered: no IDLE (Python would send IDLE and DONE and see nothing either).
+        }
+        using (var idler = M.idle(duration: 5))
+        {
+            foreach (var (typ, data) in idler)
+            {
+                Assert.That($"{typ} {data}", Is.EqualTo("RECENT [b'1']"));
+                break;
+            }
+        }
+        Assert.That(M.noop().typ, Is.EqualTo("OK"));
+        M.logout();
+        server.Join();
+        Assert.That(System.Text.RegularExpressions.Regex.Matches(server.ReceivedText, " IDLE\r\n"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public void IDLE_refused_with_NO_raises_and_leaves_the_state_alone()
     {
         using var server = new FakeServer(s =>
@@ -109,7 +174,7 @@ public class IdleTests
             s.Bye();
         });
         using var M = new IMAP4("127.0.0.1", server.Port);
-        var e = Assert.Throws<IMAP4.error>(() => M.idle());
+        var e = Assert.Throws<IMAP4.error>(() => M.idle().__enter__());
         Assert.That(e!.Message, Is.EqualTo("idle denied: [b'not now']"));
         Assert.That(M.state, Is.EqualTo("AUTH"));
         M.logout();
@@ -136,7 +201,7 @@ public class IdleTests
         });
         using var M = new IMAP4("127.0.0.1", server.Port);
         var seen = new List<(string typ, List<ImapItem?> data)>();
-        using (var idler = M.idle(duration: 5))
+        using (var idler = M.idle(duration: 5).__enter__())
         {
             foreach (var response in idler)
             {
@@ -170,7 +235,7 @@ public class IdleTests
         using var M = new IMAP4("127.0.0.1", server.Port);
         var clock = Stopwatch.StartNew();
         int count;
-        using (var idler = M.idle(duration: 0.5))
+        using (var idler = M.idle(duration: 0.5).__enter__())
         {
             count = idler.Count();
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(1.0)), "iteration ends at the deadline");
@@ -204,7 +269,7 @@ public class IdleTests
         using var M = new IMAP4("127.0.0.1", server.Port);
         var clock = Stopwatch.StartNew();
         var seen = new List<ImapResult>();
-        using (var idler = M.idle(duration: 0.5))
+        using (var idler = M.idle(duration: 0.5).__enter__())
         {
             seen.AddRange(idler);
             Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(0.85)), "the third packet is not waited for");
@@ -232,7 +297,7 @@ public class IdleTests
         });
         using var M = new IMAP4("127.0.0.1", server.Port, timeout: 0.5);
         var clock = Stopwatch.StartNew();
-        using (var idler = M.idle(duration: 0.2))
+        using (var idler = M.idle(duration: 0.2).__enter__())
             Assert.That(idler.Count(), Is.Zero);
         // Ending IDLE waits for DONE's reply no longer than the timeout (a broken end is reported by the next command).
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));

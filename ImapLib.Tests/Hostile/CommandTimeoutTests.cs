@@ -82,7 +82,7 @@ public class CommandTimeoutTests
         });
         var M = new IMAP4("127.0.0.1", server.Port, timeout: PerRead, command_timeout: WholeCommand);
         var clock = Stopwatch.StartNew();
-        var idler = M.idle(duration: 1.5);
+        var idler = M.idle(duration: 1.5).__enter__();
         Assert.That(idler.ToList(), Is.Empty);             // 1.5 s of waiting: longer than command_timeout, no abort
         Assert.That(clock.Elapsed.TotalSeconds, Is.GreaterThanOrEqualTo(1.4));
         // Ending IDLE is a command again: its completion is dripped over about 5 s, and command_timeout cuts it
@@ -105,7 +105,7 @@ public class CommandTimeoutTests
             Drip(s.Send, "* 1 EXISTS\r\n* 2 EXISTS\r\n+ idling\r\n");
         });
         var M = new IMAP4("127.0.0.1", server.Port, timeout: PerRead, command_timeout: WholeCommand);
-        AssertEndsInAbortAfterTheDeadline(() => M.idle(duration: 10));
+        AssertEndsInAbortAfterTheDeadline(() => M.idle(duration: 10).__enter__());
         M.shutdown();
     }
 

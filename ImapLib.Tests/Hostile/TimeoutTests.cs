@@ -248,7 +248,7 @@ public class TimeoutTests
         M.select("INBOX");
         var clock = Stopwatch.StartNew();
         var received = new List<(string typ, List<ImapItem?> data)>();
-        using (var idler = M.idle(duration: 2.5))
+        using (var idler = M.idle(duration: 2.5).__enter__())
         {
             foreach (var response in idler) received.Add(response);
         }
@@ -268,7 +268,7 @@ public class TimeoutTests
         M.login(account.User, account.Password);
         M.select("INBOX");
         var received = new List<(string typ, List<ImapItem?> data)>();
-        using (var idler = M.idle(duration: 2.5))
+        using (var idler = M.idle(duration: 2.5).__enter__())
         {
             foreach (var response in idler) received.Add(response);
         }

@@ -1306,7 +1306,7 @@ public class DovecotCommandTests
         using var M = account.Connect();
         M.select();
         List<ImapResult> seen;
-        using (var idler = M.idle(duration: 5))
+        using (var idler = M.idle(duration: 5).__enter__())
         {
             Assert.That(M.state, Is.EqualTo("IDLING"));
             using (var other = account.Connect())
