@@ -319,15 +319,13 @@ public abstract partial class NewIMAPTestsMixin
     [Test]
     public void test_imaplib_timeout_test()
     {
-        var (_, srv) = _setup(() => new SimpleIMAPHandler());
-        int addr = srv.server_address.port;
-        var c = imap_class("localhost", addr, timeout: null);
-        Assert.That(c.socket()!.ReceiveTimeout, Is.Zero);   // Python: client.sock.timeout is None
-        c.shutdown();
-        c = imap_class("localhost", addr, timeout: 10);   // support.LOOPBACK_TIMEOUT
-        Assert.That(c.socket()!.ReceiveTimeout, Is.EqualTo(10_000));
-        c.shutdown();
-        Assert.Throws<ArgumentException>(() => imap_class("localhost", addr, timeout: 0));   // Python: ValueError
+        var (_, srv) = _setup(() => new SimpleIMAPHandler(), connect: false);
+        var (host, port) = srv.server_address;
+        using (var client = imap_class(host, port, timeout: null))
+            Assert.That(client.socket()!.ReceiveTimeout, Is.Zero);   // Python: client.sock.timeout is None
+        using (var client = imap_class(host, port, timeout: 10))    // support.LOOPBACK_TIMEOUT
+            Assert.That(client.socket()!.ReceiveTimeout, Is.EqualTo(10_000));
+        Assert.Throws<ArgumentException>(() => imap_class(host, port, timeout: 0));   // Python: ValueError
     }
 
     internal sealed class TimeoutHandler : SimpleIMAPHandler
