@@ -145,18 +145,21 @@ def main():
         typ, data = M.select(box)
         assert typ == "OK" and int(data[-1]) == folder_count, (typ, data)
 
-    times, cpus, n, nbytes = [], [], 0, 0
+    times, cpus, faults, n, nbytes = [], [], [], 0, 0
     for r in range(a.warmup + a.reps):
+        f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
         c0 = time.process_time()
         t0 = time.perf_counter()
         n, nbytes = run_once(M, kind, box, count, message_set, to_append)
         elapsed = time.perf_counter() - t0
         cpu = time.process_time() - c0
+        faulted = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
         if kind == "append":
             reset_append_box(M, box)
         if r >= a.warmup:
             times.append(elapsed)
             cpus.append(cpu)
+            faults.append(faulted)
     M.logout()
 
     json.dump({
@@ -165,6 +168,7 @@ def main():
         "transport": a.transport,
         "times_s": times,
         "cpu_s": cpus,
+        "minor_faults": faults,
         "messages": n,
         "bytes": nbytes,
         # VmHWM is this process image's own peak. getrusage's ru_maxrss is kept across execve on Linux, so
@@ -172,6 +176,8 @@ def main():
         "peak_rss_kb": status_kb("VmHWM"),
         "ru_maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "base_rss_kb": base_rss,
+        "rss_anon_kb": status_kb("RssAnon"),
+        "rss_file_kb": status_kb("RssFile"),
         "python": sys.version.split()[0],
     }, sys.stdout)
 

@@ -44,6 +44,7 @@ internal static class Child
         var pauses = new JsonArray();
         var cpus = new JsonArray();
         var gens = new JsonArray();
+        var faults = new JsonArray();
         long messages = 0, bytes = 0;
         for (int r = 0; r < warmup + reps; r++)
         {
@@ -54,10 +55,12 @@ internal static class Child
             var pause0 = GC.GetTotalPauseDuration();
             int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
             var cpu0 = Environment.CpuUsage.TotalTime;
+            long faults0 = Rss.MinorFaults();
             var sw = Stopwatch.StartNew();
             var result = client.Run(scenario, appendMessages);
             sw.Stop();
             var cpu = Environment.CpuUsage.TotalTime - cpu0;
+            long faulted = Rss.MinorFaults() - faults0;
             long alloc1 = GC.GetTotalAllocatedBytes(precise: true);
             var pause = GC.GetTotalPauseDuration() - pause0;
             string gc = $"{GC.CollectionCount(0) - g0}/{GC.CollectionCount(1) - g1}/{GC.CollectionCount(2) - g2}";
@@ -68,6 +71,7 @@ internal static class Child
             pauses.Add(pause.TotalSeconds);
             cpus.Add(cpu.TotalSeconds);
             gens.Add(gc);
+            faults.Add(faulted);
             messages = result.Messages;
             bytes = result.Bytes;
         }
@@ -86,10 +90,15 @@ internal static class Child
             // CPU time (user + system, all threads) this process spent in the timed region.
             ["cpu_s"] = cpus,
             ["gc_collections"] = gens,
+            // Minor page faults in the timed region: fresh memory touched (a 4 KiB page each).
+            ["minor_faults"] = faults,
             ["messages"] = messages,
             ["bytes"] = bytes,
             ["peak_rss_kb"] = Rss.PeakKb(),
             ["base_rss_kb"] = baseRss,
+            // At the end: private (anonymous) memory and file-backed pages (code of the runtime and native libraries).
+            ["rss_anon_kb"] = Rss.Field("RssAnon"),
+            ["rss_file_kb"] = Rss.Field("RssFile"),
             ["gc_gen0"] = GC.CollectionCount(0),
             ["gc_gen2"] = GC.CollectionCount(2),
             ["facts"] = JsonSerializerFacts(facts),
@@ -147,7 +156,7 @@ internal static class Child
 
 internal static class Rss
 {
-    private static long Field(string name)
+    public static long Field(string name)
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
         {
@@ -161,4 +170,12 @@ internal static class Rss
     public static long PeakKb() => Field("VmHWM");
 
     public static long CurrentKb() => Field("VmRSS");
+
+    /// <summary>Minor page faults of this process so far (field 10 of /proc/self/stat).</summary>
+    public static long MinorFaults()
+    {
+        string stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[7]);   // fields after the name start at field 3 (state)
+    }
 }
