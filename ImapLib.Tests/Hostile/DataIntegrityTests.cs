@@ -97,7 +97,7 @@ public class DataIntegrityTests
 
     [Test]
     [CancelAfter(180_000)]
-    public void Ten_thousand_random_messages_come_back_byte_exact_with_and_without_LITERAL_plus()
+    public void Ten_thousand_random_messages_come_back_byte_exact_with_and_without_LITERAL_plus_and_compression()
     {
         const int connections = 4, perConnection = 2_500;
         int socketsBefore = Sockets();
@@ -107,10 +107,11 @@ public class DataIntegrityTests
         Parallel.For(0, connections, new ParallelOptions { MaxDegreeOfParallelism = connections }, c =>
         {
             var r = new Random(9000 + c);
-            bool literalPlus = c % 2 == 0;
+            bool literalPlus = c % 2 == 0, compressed = c >= 2;   // every combination of the two
             using var M = accounts[c].Connect();
             M.UseLiteralPlus = literalPlus;
             Assert.That(M.capabilities, Does.Contain("LITERAL+"));
+            if (compressed && M.compress().typ != "OK") failures.Enqueue($"connection {c}: COMPRESS DEFLATE refused");
             var expected = new byte[perConnection][];
             for (int i = 0; i < perConnection; i++)
             {
@@ -124,11 +125,11 @@ public class DataIntegrityTests
             var bodies = FetchAll(M);
             for (int i = 0; i < perConnection; i++)
             {
-                if (!bodies.TryGetValue(i + 1, out var got)) failures.Enqueue($"connection {c} (literal+={literalPlus}): message {i + 1} missing");
+                if (!bodies.TryGetValue(i + 1, out var got)) failures.Enqueue($"connection {c} (literal+={literalPlus}, deflate={compressed}): message {i + 1} missing");
                 else if (!got.AsSpan().SequenceEqual(expected[i]))
                 {
                     int at = got.AsSpan().CommonPrefixLength(expected[i]);
-                    failures.Enqueue($"connection {c} (literal+={literalPlus}): message {i + 1} differs at byte {at} of {expected[i].Length} (got {got.Length})");
+                    failures.Enqueue($"connection {c} (literal+={literalPlus}, deflate={compressed}): message {i + 1} differs at byte {at} of {expected[i].Length} (got {got.Length})");
                 }
             }
             M.logout();
