@@ -55,8 +55,8 @@ public partial class IMAP4 : IDisposable
     /// <summary>The port given to <see cref="open"/>.</summary>
     public int port { get; protected set; }
 
-    /// <summary>The server's greeting line.</summary>
-    public byte[]? welcome { get; private set; }
+    /// <summary>The server's greeting line (empty until connected).</summary>
+    public PyBytes welcome { get; private set; }
 
     /// <summary>The capabilities the server announced, upper-cased.</summary>
     public string[] capabilities { get; protected set; } = [];
@@ -71,8 +71,8 @@ public partial class IMAP4 : IDisposable
     /// including the bracketed codes of OK/NO/BAD lines (UIDVALIDITY, READ-ONLY, ...).</summary>
     public Dictionary<string, List<ImapItem?>> untagged_responses { get; protected set; } = [];
 
-    /// <summary>The text of the last continuation request (<c>+ text</c>), or null.</summary>
-    public byte[]? continuation_response { get; private set; }
+    /// <summary>The text of the last continuation request (<c>+ text</c>); empty before the first.</summary>
+    public PyBytes continuation_response { get; private set; }
 
     /// <summary>True when the selected mailbox was opened read-only on purpose (EXAMINE).</summary>
     public bool is_readonly { get; private set; }
@@ -81,7 +81,7 @@ public partial class IMAP4 : IDisposable
     public bool utf8_enabled { get; private set; }
 
     /// <summary>The tag prefix of this connection (four letters A–P, chosen at random as Python does).</summary>
-    public byte[] tagpre { get; private set; } = [];
+    public PyBytes tagpre { get; private set; }
 
     /// <summary>
     /// Send APPEND literals without waiting for the server's "+" when it offers LITERAL+ (RFC 7888), saving a
@@ -231,12 +231,12 @@ public partial class IMAP4 : IDisposable
     /// <summary>Reads <paramref name="size"/> bytes from the server (fewer only at end of stream).</summary>
     /// <remarks>While a streaming fetch copies a literal, this built-in hook copies the bytes straight to the
     /// caller's stream and returns an empty array; an override that returns the bytes itself is honoured too.</remarks>
-    public virtual byte[] read(int size)
+    public virtual PyBytes read(int size)
     {
         if (_literalDestination is { } destination)
         {
             _literalStreamed += Reader.CopyTo(destination, size);
-            return [];
+            return default;
         }
         try { return Reader.Read(size); }
         catch (InvalidOperationException e) { throw StreamFailure(e); }
@@ -244,7 +244,7 @@ public partial class IMAP4 : IDisposable
 
     /// <summary>Reads one line from the server, at most <see cref="imaplib._MAXLINE"/> bytes.</summary>
     /// <exception cref="error">The line is longer than the limit.</exception>
-    public virtual byte[] readline()
+    public virtual PyBytes readline()
     {
         byte[] line;
         try { line = Reader.ReadLine(imaplib._MAXLINE + 1); }

@@ -70,7 +70,7 @@ public class IMAP4_stream : IMAP4
     }
 
     /// <inheritdoc/>
-    public override byte[] readline()
+    public override PyBytes readline()
     {
         var line = base.readline();
         if (line.Length == 0) throw Ended();

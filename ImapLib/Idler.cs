@@ -100,7 +100,7 @@ public partial class IMAP4
                     }
                 }
                 imap.StopDeadline();   // IDLE waits by design; duration bounds the wait, not command_timeout
-                if (imap.debug >= 4) imap._mesg($"idle continuation prompt: {(imap.continuation_response is { } p ? PyRepr.Of(p) : "None")}");
+                if (imap.debug >= 4) imap._mesg($"idle continuation prompt: {PyRepr.repr(imap.continuation_response)}");
             }
             catch
             {

@@ -63,7 +63,7 @@ public class TestingGuideTests
             Play();
         }
 
-        public override byte[] readline()
+        public override PyBytes readline()
         {
             var line = new List<byte>();
             int b;
@@ -75,7 +75,7 @@ public class TestingGuideTests
             return line.ToArray();   // empty at end of stream: the library raises abort
         }
 
-        public override byte[] read(int size)
+        public override PyBytes read(int size)
         {
             var buffer = new byte[size];
             int n = _pending.Read(buffer, 0, size);
@@ -166,7 +166,7 @@ public class TestingGuideTests
 
     private sealed class GreedyRead(string conversation) : ReplayIMAP4(conversation)
     {
-        public override byte[] read(int size) => [.. base.read(size), .. "X"u8.ToArray()];
+        public override PyBytes read(int size) => base.read(size) + "X"u8;
     }
 
     [Test]

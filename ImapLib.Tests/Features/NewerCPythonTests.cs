@@ -643,7 +643,7 @@ public class NewerCPythonTests
         Assert.That(Latin1(M.Sent[^3]), Does.Match("^[A-P]+\\d+ APPEND Drafts \\{18\\+\\}\r\n$"));
         Assert.That(M.Sent[^2], Is.EqualTo(message));
         Assert.That(M.Sent[^1], Is.EqualTo("\r\n"u8.ToArray()));
-        Assert.That(M.continuation_response, Is.Null, "no continuation was read");
+        Assert.That(M.continuation_response.Length, Is.Zero, "no continuation was read");
     }
 
     [Test]
@@ -1202,7 +1202,7 @@ public class NewerCPythonTests
         Assert.That(Text(data[0]), Does.Match(@"^\[APPENDUID \d+ 1\]"));
         Assert.That(Latin1(M.Sent[^3]), Does.EndWith($" APPEND INBOX {{{first.Length}+}}\r\n"));
         Assert.That(M.Sent[^2], Is.EqualTo(first));
-        Assert.That(M.continuation_response, Is.Null, "no continuation was needed");
+        Assert.That(M.continuation_response.Length, Is.Zero, "no continuation was needed");
 
         M.UseLiteralPlus = false;
         (typ, data) = M.append("INBOX", null, null, second);
@@ -1210,7 +1210,7 @@ public class NewerCPythonTests
         Assert.That(Text(data[0]), Does.Match(@"^\[APPENDUID \d+ 2\]"));
         Assert.That(Latin1(M.Sent[^3]), Does.EndWith($" APPEND INBOX {{{second.Length}}}\r\n"));
         Assert.That(M.Sent[^2], Is.EqualTo(second));
-        Assert.That(M.continuation_response, Is.Not.Null, "the client waited for Dovecot's continuation");
+        Assert.That(M.continuation_response.Length, Is.GreaterThan(0), "the client waited for Dovecot's continuation");
 
         M.select();
         var bodies = M.fetch("1:2", "(BODY.PEEK[])").data.Where(item => item is { IsPair: true }).Select(item => item!.Body).ToList();

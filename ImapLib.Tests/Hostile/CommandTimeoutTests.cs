@@ -146,7 +146,7 @@ public class CommandTimeoutTests
 
     private sealed class SlowLines(Transcript transcript) : ScriptedIMAP4("* OK [CAPABILITY IMAP4rev1] hi\r\n", transcript.Responder())
     {
-        public override byte[] readline()
+        public override PyBytes readline()
         {
             Thread.Sleep(150);   // a slow transport, not a synchronisation
             return base.readline();

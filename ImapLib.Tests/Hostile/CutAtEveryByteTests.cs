@@ -56,7 +56,7 @@ public class CutAtEveryByteTests
 
         public RecordingIMAP4(string host, int port) : base(host, port, 30) { }
 
-        public override byte[] readline()
+        public override PyBytes readline()
         {
             var line = base.readline();
             if (line.AsSpan().StartsWith(tagpre) && line.Length > tagpre.Length && char.IsAsciiDigit((char)line[tagpre.Length]))
@@ -65,7 +65,7 @@ public class CutAtEveryByteTests
             return line;
         }
 
-        public override byte[] read(int size)
+        public override PyBytes read(int size)
         {
             var data = base.read(size);
             Received.Write(data);

@@ -77,7 +77,7 @@ public class FuzzTests
     /// <summary>A client that throws a non-IMAP exception when a response line holds a NUL byte.</summary>
     private sealed class ThrowsOnNul(Stream s, int d) : InMemoryIMAP4(s, d)
     {
-        public override byte[] readline()
+        public override PyBytes readline()
         {
             var line = base.readline();
             if (line.Contains((byte)0)) throw new FormatException("NUL in a line");
@@ -88,9 +88,9 @@ public class FuzzTests
     /// <summary>A client that flips the first byte of every literal: a wrong byte.</summary>
     private sealed class CorruptsLiterals(Stream s, int d) : InMemoryIMAP4(s, d)
     {
-        public override byte[] read(int size)
+        public override PyBytes read(int size)
         {
-            var data = base.read(size);
+            byte[] data = base.read(size);   // the array itself: the flip must reach the library
             if (data.Length > 0) data[0] ^= 0x20;
             return data;
         }
@@ -99,7 +99,7 @@ public class FuzzTests
     /// <summary>A client that spins on a line holding a NUL byte: a hang.</summary>
     private sealed class SpinsOnNul(Stream s, int d) : InMemoryIMAP4(s, d)
     {
-        public override byte[] readline()
+        public override PyBytes readline()
         {
             var line = base.readline();
             if (line.Contains((byte)0))

@@ -101,7 +101,7 @@ public class ScriptedIMAP4 : IMAP4
         this.port = port;
     }
 
-    public override byte[] readline()
+    public override PyBytes readline()
     {
         ReadlineCount++;
         lock (_gate)
@@ -118,7 +118,7 @@ public class ScriptedIMAP4 : IMAP4
         }
     }
 
-    public override byte[] read(int size)
+    public override PyBytes read(int size)
     {
         lock (_gate)
         {

@@ -17,13 +17,13 @@ public partial class IMAP4
             _mesg($"imaplib version {imaplib.__version__}");
             _mesg($"new IMAP4 connection, tag={PyRepr.Of(tagpre)}");
         }
-        welcome = _get_response();
+        welcome = _get_response() ?? [];   // a continuation instead of a greeting leaves it empty
         if (untagged_responses.ContainsKey("PREAUTH"))
             state = "AUTH";
         else if (untagged_responses.ContainsKey("OK"))
             state = "NONAUTH";
         else
-            throw new error("invalid greeting: " + DecodeForMessage(welcome ?? _lastLine));
+            throw new error("invalid greeting: " + DecodeForMessage(welcome.Length > 0 ? welcome.ToArray() : _lastLine));
 
         _refresh_capabilities();
         if (debug >= 3) _mesg($"CAPABILITIES: {PyRepr.Of(capabilities)}");

@@ -33,7 +33,7 @@ public partial class IMAP4
             {
                 if (ResponseParser.TryContinuation(resp, out var continuation))
                 {
-                    continuation_response = continuation;
+                    continuation_response = continuation ?? [];
                     return null;
                 }
                 throw new abort($"unexpected response: {PyRepr.Of(resp)}");

@@ -18,7 +18,7 @@ internal static class Breakdown
 
     private sealed class TimedIMAP4(string host, int port, Clock clock) : IMAP4(host, port)
     {
-        public override byte[] readline()
+        public override PyBytes readline()
         {
             long t = Stopwatch.GetTimestamp();
             var line = base.readline();
@@ -27,7 +27,7 @@ internal static class Breakdown
             return line;
         }
 
-        public override byte[] read(int size)
+        public override PyBytes read(int size)
         {
             long t = Stopwatch.GetTimestamp();
             var data = base.read(size);
@@ -41,7 +41,7 @@ internal static class Breakdown
     private sealed class TimedIMAP4_SSL(string host, int port, System.Net.Security.SslClientAuthenticationOptions context, Clock clock)
         : IMAP4_SSL(host, port, ssl_context: context)
     {
-        public override byte[] readline()
+        public override PyBytes readline()
         {
             long t = Stopwatch.GetTimestamp();
             var line = base.readline();
@@ -50,7 +50,7 @@ internal static class Breakdown
             return line;
         }
 
-        public override byte[] read(int size)
+        public override PyBytes read(int size)
         {
             long t = Stopwatch.GetTimestamp();
             var data = base.read(size);

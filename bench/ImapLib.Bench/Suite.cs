@@ -295,7 +295,7 @@ internal static class Suite
     {
         public int Continuations;
 
-        public override byte[] readline()
+        public override PyBytes readline()
         {
             var line = base.readline();
             if (line.Length > 0 && line[0] == '+') Continuations++;

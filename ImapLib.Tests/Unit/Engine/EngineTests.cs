@@ -331,7 +331,7 @@ public class EngineTests
         string prefix = Encoding.ASCII.GetString(M.tagpre);
         Assert.That(M.Sent.Skip(before).Select(b => Encoding.Latin1.GetString(b)),
             Is.EqualTo(new[] { $"{prefix}1 APPEND INBOX {{5{(useLiteralPlus ? "+" : "")}}}\r\n", "hello", "\r\n" }));
-        Assert.That(M.continuation_response, useLiteralPlus ? Is.Null : Is.EqualTo(Fake.Bytes("go")));
+        Assert.That(M.continuation_response, Is.EqualTo(useLiteralPlus ? default : new PyBytes(Fake.Bytes("go"))));
     }
 
     [Test]

@@ -140,4 +140,25 @@ public class PyBytesTests
         Assert.That(M.SentText, Does.Contain(" FETCH 2 (FLAGS)\r\n").And.Contain(" FETCH 4 (FLAGS)\r\n")
             .And.Contain(" STORE 2,4 +FLAGS (\\Seen)\r\n").And.Contain(" FETCH 1 (BODY[HEADER.FIELDS (SUBJECT)])\r\n"));
     }
+
+    [Test]
+    public void The_read_hooks_and_the_greeting_give_PyBytes_as_Python_gives_bytes()
+    {
+        using var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
+        {
+            "CAPABILITY" => ScriptedIMAP4.CapabilityReply(c),
+            "LOGOUT" => "* BYE bye\r\n{tag} OK LOGOUT completed\r\n",
+            _ => "{tag} OK done\r\n",
+        }));
+        Assert.That(M.welcome.ToString(), Is.EqualTo("b'* PREAUTH hi'"));   // print(M.welcome)
+        Assert.That(M.welcome == "* PREAUTH hi"u8, Is.True);
+        Assert.That(M.tagpre.Length, Is.EqualTo(4));
+        Assert.That($"{M.tagpre}", Does.Match("^b'[A-P]{4}'$"));
+        string tag = M._new_tag();
+        M.send(Encoding.ASCII.GetBytes($"{tag} NOOP\r\n"));
+        var line = M.readline();
+        Assert.That(line == Encoding.ASCII.GetBytes($"{tag} OK done\r\n"), Is.True);   // contents, not references
+        Assert.That(line.startswith(M.tagpre) && line.endswith("\r\n"u8), Is.True);
+        Assert.That(line.ToString(), Is.EqualTo($"b'{tag} OK done\\r\\n'"));
+    }
 }
