@@ -250,8 +250,9 @@ internal static class Wan
         foreach (var (name, t) in Targets(doc["scenarios"]!.AsArray()))
         {
             var per = t!["per_scenario"]!.AsObject();
-            string detail = string.Join(", ", per.Select(p => p.Key + " " + string.Join("/", p.Value!.AsObject().Where(kv => kv.Key != "met").Select(kv => kv.Value!.ToJsonString()))
-                + (p.Value["met"]!.GetValue<bool>() ? "" : " ✗")));
+            // Each scenario's figures as name=value, the ✗ where it misses.
+            string detail = string.Join("; ", per.Select(p => p.Key + ": " + string.Join(" ", p.Value!.AsObject().Where(kv => kv.Key != "met")
+                .Select(kv => $"{kv.Key}={kv.Value!.ToString().Trim('"')}")) + (p.Value["met"]!.GetValue<bool>() ? "" : " ✗")));
             sb.AppendLine($"| {name} | {(t["met"]!.GetValue<bool>() ? "yes" : "NO")} | {detail} |");
         }
         return sb.ToString();
