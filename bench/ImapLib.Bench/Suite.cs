@@ -118,6 +118,7 @@ internal static class Suite
             ["reps"] = reps,
             ["rounds"] = rounds,
             ["warmup_reps"] = warmup,
+            ["warmup_policy"] = WarmupPolicy,
             ["machine"] = Machine(python),
             ["checks"] = checks,
             ["scenarios"] = results,
@@ -429,6 +430,7 @@ internal static class Suite
                 o["gc_collections"] = r["gc_collections"]!.DeepClone();
             }
             if (r["facts"] is JsonObject facts && facts.Count > 0) o["facts"] = facts.DeepClone();
+            if (r["extra_warmup_reps"] is { } extra) o["extra_warmup_reps"] = extra.DeepClone();
             if (r["python"] is { } pv) o["python"] = pv.DeepClone();
             clients[name] = o;
         }
@@ -587,12 +589,18 @@ internal static class Suite
         "² MailKit appends a `MimeMessage` (parsed before the timing) and serialises it again while appending; the others send the stored bytes.  \n" +
         "³ MailKit parses each header block into a `HeaderList` (`Fetch(..., Headers)`); the others return the literal bytes.\n";
 
+    /// <summary>What the run's warm-up was beyond the fixed count, when it recorded one.</summary>
+    public static string WarmupNote(JsonObject doc) => doc["warmup_policy"] is { } policy ? $"; {policy}" : "";
+
+    /// <summary>The warm-up rule of <see cref="Child"/>, recorded in every result file.</summary>
+    public const string WarmupPolicy = "the .NET clients warmed up to 5 more repetitions while the JIT still compiled";
+
     public static string Markdown(JsonObject doc)
     {
         var sb = new StringBuilder();
         var m = doc["machine"]!;
         sb.AppendLine($"Run {doc["generated_utc"]}: {m["nproc"]} × {m["cpu"]}, {m["memory"]}, {m["os"]}, {m["dotnet"]}, {m["python"]}{(m["python_executable"] is { } exe ? $" ({exe})" : "")}, {m["dovecot"]}, MailKit {m["mailkit"]}{(m["load_average"] is { } load ? $", load average {load}" : "")}. "
-            + $"{doc["reps"]} timed repetitions ({doc["rounds"]} interleaved rounds, each after {doc["warmup_reps"]} warm-up){(doc["quick"]!.GetValue<bool>() ? " (QUICK MODE: fewer messages)" : "")}; whole run {doc["wall_seconds"]} s.");
+            + $"{doc["reps"]} timed repetitions ({doc["rounds"]} interleaved rounds, each after {doc["warmup_reps"]} warm-up{WarmupNote(doc)}){(doc["quick"]!.GetValue<bool>() ? " (QUICK MODE: fewer messages)" : "")}; whole run {doc["wall_seconds"]} s.");
         sb.AppendLine();
         sb.AppendLine("| scenario | transport | client | median ms | min–max ms | × ImapLib | MB/s | client CPU ms/rep | peak RSS MB | managed alloc MB/rep | GC pause ms/rep |");
         sb.AppendLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");

@@ -71,6 +71,7 @@ internal static class Wan
             ["reps"] = rounds * repsPerRound,
             ["rounds"] = rounds,
             ["warmup_reps"] = warmup,
+            ["warmup_policy"] = Suite.WarmupPolicy,
             ["machine"] = Suite.Machine(python),
             ["proxy_cost"] = proxyCost,
             ["scenarios"] = rows,
@@ -130,6 +131,7 @@ internal static class Wan
                 ["wire_down_bytes_per_rep"] = (long)wire[client].Average(w => w.down),
                 ["peak_rss_mb"] = J.Long(r["peak_rss_kb"]!) / 1024.0,
             };
+            if (r["extra_warmup_reps"] is { } extra) o["extra_warmup_reps"] = extra.DeepClone();
             if (r["cpu_s"] is JsonArray cpu) o["cpu_s_median"] = Suite.Median(cpu.Select(x => J.Double(x)).ToList());
             if (r["minor_faults"] is JsonArray mf) o["minor_faults_median"] = Suite.Median(mf.Select(x => J.Double(x)).ToList());
             if (r["rss_anon_kb"] is { } anon) o["rss_anon_mb"] = J.Long(anon) / 1024.0;
@@ -224,7 +226,7 @@ internal static class Wan
         var m = doc["machine"]!;
         var pc = doc["proxy_cost"]!;
         sb.AppendLine(string.Create(Inv, $"Run {doc["generated_utc"]}: {m["nproc"]} × {m["cpu"]}, {m["dotnet"]}, {m["python"]}, {m["dovecot"]}, MailKit {m["mailkit"]}, load average {m["load_average"]}. "
-            + $"{doc["reps"]} timed repetitions ({doc["rounds"]} interleaved rounds, each after {doc["warmup_reps"]} warm-up){(doc["quick"]!.GetValue<bool>() ? " (QUICK MODE: fewer messages)" : "")}; whole run {doc["wall_seconds"]} s. "
+            + $"{doc["reps"]} timed repetitions ({doc["rounds"]} interleaved rounds, each after {doc["warmup_reps"]} warm-up{Suite.WarmupNote(doc)}){(doc["quick"]!.GetValue<bool>() ? " (QUICK MODE: fewer messages)" : "")}; whole run {doc["wall_seconds"]} s. "
             + $"The proxy's own cost: the raw reader's bulk fetch takes {J.Double(pc["raw_direct_s"]) * 1000:F0} ms directly and {J.Double(pc["raw_through_proxy_s"]) * 1000:F0} ms through a link adding nothing."));
         sb.AppendLine();
         sb.AppendLine("| scenario | link | client | median s | min–max s | × CPython | MB down/rep on the link | client CPU ms/rep | peak RSS MB |");
