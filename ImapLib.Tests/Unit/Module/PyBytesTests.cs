@@ -161,4 +161,29 @@ public class PyBytesTests
         Assert.That(line.startswith(M.tagpre) && line.endswith("\r\n"u8), Is.True);
         Assert.That(line.ToString(), Is.EqualTo($"b'{tag} OK done\\r\\n'"));
     }
+
+    [Test]
+    public void Every_comparison_form_and_the_byte_array_methods_agree()
+    {
+        PyBytes ok = "OK"u8.ToArray();
+        Assert.That(ok != "NO"u8 && "OK"u8 == ok && !("OK"u8 != ok) && "NO"u8 != ok, Is.True);
+        Assert.That(ok.Equals((object)ImapItem.FromString("OK")) && !ok.Equals((object)"OK") && !ok.Equals((object?)null), Is.True);
+        Assert.That(((IReadOnlyCollection<byte>)ok).Count, Is.EqualTo(2));
+        Assert.That(B("\u00e9\0\0\0").decode("utf-32"), Is.EqualTo("é"));   // any other name .NET knows
+        Assert.Throws<ArgumentException>(() => B("x").decode("no-such-codec"));   // Python: LookupError
+        ImapItem item = ImapItem.FromString("OK");
+        ImapItem? none = null;
+        Assert.That(item != B("NO") && !(item != ok) && ok == item && !(ok != item) && item != "NO"u8 && ok != none, Is.True);
+        Assert.That(item.Equals((object)ok) && item.Equals((object)"OK"u8.ToArray()) && !item.Equals((object)42), Is.True);
+        Assert.That(ImapItem.Pair("h"u8.ToArray(), "b"u8.ToArray()).Equals((object)B("b")), Is.False);   // a pair is not bytes
+        byte[] line = "* OK ready \r\n"u8.ToArray();
+        Assert.That(line.startswith("* "u8) && line.endswith("\r\n"u8) && line.find("OK"u8) == 2, Is.True);
+        Assert.That(line.strip() == "* OK ready"u8, Is.True);
+        var list = new PyList<PyBytes>([B("1"), B("2")]);
+        Assert.That(list.ToString(), Is.EqualTo("[b'1', b'2']"));
+        Assert.That(new PyList<int>().ToString(), Is.EqualTo("[]"));
+        var tuple = new PyTuple<PyBytes>([B("\\Seen")]);
+        Assert.That((tuple.Length, tuple.ToString()), Is.EqualTo((1, "(b'\\\\Seen',)")));
+        Assert.That(System.Text.Json.JsonSerializer.Serialize(tuple), Is.EqualTo("[\"XFNlZW4=\"]"));
+    }
 }
