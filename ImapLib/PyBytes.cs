@@ -125,8 +125,17 @@ public readonly struct PyBytes : IEquatable<PyBytes>, IReadOnlyList<byte>
         "utf-8" or "utf8" => Encoding.UTF8.GetString(Value),
         "latin-1" or "latin1" or "iso-8859-1" => Encoding.Latin1.GetString(Value),
         "ascii" or "us-ascii" => Encoding.ASCII.GetString(Value),
+        // Python reads a byte-order mark for these (and drops it); without one, little-endian.
+        "utf-16" or "utf16" => WithByteOrderMark(Value, [0xFF, 0xFE], [0xFE, 0xFF], Encoding.Unicode, Encoding.BigEndianUnicode),
+        "utf-32" or "utf32" => WithByteOrderMark(Value, [0xFF, 0xFE, 0, 0], [0, 0, 0xFE, 0xFF], Encoding.UTF32, new UTF32Encoding(bigEndian: true, byteOrderMark: false)),
+        "utf-8-sig" => Encoding.UTF8.GetString(Value.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? Value.AsSpan(3) : Value),
         _ => Encoding.GetEncoding(encoding).GetString(Value),
     };
+
+    private static string WithByteOrderMark(ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> little, ReadOnlySpan<byte> big, Encoding littleEndian, Encoding bigEndian) =>
+        bytes.StartsWith(little) ? littleEndian.GetString(bytes[little.Length..])
+        : bytes.StartsWith(big) ? bigEndian.GetString(bytes[big.Length..])
+        : littleEndian.GetString(bytes);
 
     /// <summary>Python's <c>b.split()</c>: the runs of non-white-space bytes (ASCII white space separates).</summary>
     public PyList<PyBytes> split()

@@ -171,6 +171,10 @@ public class PyBytesTests
         Assert.That(((IReadOnlyCollection<byte>)ok).Count, Is.EqualTo(2));
         Assert.That(B("\u00e9\0\0\0").decode("utf-32"), Is.EqualTo("é"));   // any other name .NET knows
         Assert.Throws<ArgumentException>(() => B("x").decode("no-such-codec"));   // Python: LookupError
+        // Python drops a byte-order mark for utf-16/utf-32/utf-8-sig and reads little-endian without one.
+        Assert.That(new[] { B("\u00ff\u00fe\u00e9\0").decode("utf-16"), B("\u00fe\u00ff\0\u00e9").decode("utf-16"), B("\u00e9\0").decode("utf-16"),
+            B("\u00ff\u00fe\0\0\u00e9\0\0\0").decode("utf-32"), B("\u00ef\u00bb\u00bfa").decode("utf-8-sig") }, Is.EqualTo(new[] { "é", "é", "é", "é", "a" }));
+        Assert.That(B("\u00ef\u00bb\u00bfa").decode("utf-8"), Is.EqualTo("\ufeffa"));
         ImapItem item = ImapItem.FromString("OK");
         ImapItem? none = null;
         Assert.That(item != B("NO") && !(item != ok) && ok == item && !(ok != item) && item != "NO"u8 && ok != none, Is.True);
