@@ -120,7 +120,7 @@ public readonly struct ImapArg
         null => throw new ArgumentException("None is not a valid element of a sequence argument"),
         string text => text,
         byte[] bytes => Encoding.UTF8.GetString(bytes),
-        PyBytes bytes => bytes.decode(),
+        PyBytes bytes => Encoding.UTF8.GetString(bytes),
         ImapItem item => Encoding.UTF8.GetString(item.Bytes),
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
         _ => throw new ArgumentException($"cannot send a {part.GetType().Name} as part of an IMAP argument"),

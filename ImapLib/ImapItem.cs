@@ -116,11 +116,14 @@ public sealed class ImapItem : IEquatable<ImapItem>, IEnumerable<ImapItem?>
     /// <summary>Python's <c>bytes.split(sep)</c>.</summary>
     public PyList<PyBytes> split(string sep) => Bytes.split(sep);
 
-    /// <summary>Python's <c>bytes.decode()</c> (UTF-8, invalid sequences become U+FFFD).</summary>
+    /// <summary>Python's <c>bytes.decode()</c>: strict UTF-8 (invalid bytes raise <see cref="System.Text.DecoderFallbackException"/>, Python's UnicodeDecodeError).</summary>
     public string decode() => Bytes.decode();
 
     /// <summary>Python's <c>bytes.decode(encoding)</c>.</summary>
     public string decode(string encoding) => Bytes.decode(encoding);
+
+    /// <summary>Python's <c>bytes.decode(encoding, errors)</c>: <c>"strict"</c>, <c>"replace"</c> or <c>"ignore"</c>.</summary>
+    public string decode(string encoding, string errors) => Bytes.decode(encoding, errors);
 
     /// <summary>The bytes an item carries, wherever a <c>byte[]</c> is expected: a byte string's bytes, a pair's
     /// literal (the message data a FETCH brought), a list's elements joined by a space; None stays null.</summary>

@@ -115,22 +115,60 @@ public readonly struct PyBytes : IEquatable<PyBytes>, IReadOnlyList<byte>
     /// <summary>Python's <c>repr(b)</c>: <c>b'...'</c> with Python's quote choice and escapes.</summary>
     public override string ToString() => PyRepr.Of(Value);
 
-    /// <summary>Python's <c>b.decode()</c>: UTF-8, with U+FFFD for invalid sequences.</summary>
-    public string decode() => Encoding.UTF8.GetString(Value);
+    /// <summary>Python's <c>b.decode()</c>: strict UTF-8.</summary>
+    /// <exception cref="DecoderFallbackException">The bytes are not valid UTF-8 (Python: UnicodeDecodeError, a
+    /// ValueError; this is an <see cref="ArgumentException"/>), with Python's message.</exception>
+    public string decode() => decode("utf-8", "strict");
 
-    /// <summary>Python's <c>b.decode(encoding)</c> for the encodings imaplib uses (<c>"ascii"</c>, <c>"utf-8"</c>,
-    /// <c>"latin-1"</c>) and any name .NET knows.</summary>
-    public string decode(string encoding) => encoding.ToLowerInvariant() switch
+    /// <summary>Python's <c>b.decode(encoding)</c>, strict: the encodings imaplib uses (<c>"ascii"</c>, <c>"utf-8"</c>,
+    /// <c>"latin-1"</c>), <c>"utf-16"</c>/<c>"utf-32"</c>/<c>"utf-8-sig"</c> with Python's byte-order-mark rules, and
+    /// any other name .NET knows.</summary>
+    /// <exception cref="DecoderFallbackException">A byte the encoding cannot decode (Python: UnicodeDecodeError).</exception>
+    /// <exception cref="ArgumentException">An encoding .NET does not know (Python: LookupError).</exception>
+    public string decode(string encoding) => decode(encoding, "strict");
+
+    /// <summary>Python's <c>b.decode(encoding, errors)</c>: <c>"strict"</c> raises on a byte the encoding cannot decode,
+    /// <c>"replace"</c> puts U+FFFD in its place, <c>"ignore"</c> drops it.</summary>
+    /// <exception cref="DecoderFallbackException">With <c>"strict"</c>, a byte the encoding cannot decode.</exception>
+    /// <exception cref="ArgumentException">An unknown encoding or error handler (Python: LookupError).</exception>
+    public string decode(string encoding, string errors)
     {
-        "utf-8" or "utf8" => Encoding.UTF8.GetString(Value),
-        "latin-1" or "latin1" or "iso-8859-1" => Encoding.Latin1.GetString(Value),
-        "ascii" or "us-ascii" => Encoding.ASCII.GetString(Value),
-        // Python reads a byte-order mark for these (and drops it); without one, little-endian.
-        "utf-16" or "utf16" => WithByteOrderMark(Value, [0xFF, 0xFE], [0xFE, 0xFF], Encoding.Unicode, Encoding.BigEndianUnicode),
-        "utf-32" or "utf32" => WithByteOrderMark(Value, [0xFF, 0xFE, 0, 0], [0, 0, 0xFE, 0xFF], Encoding.UTF32, new UTF32Encoding(bigEndian: true, byteOrderMark: false)),
-        "utf-8-sig" => Encoding.UTF8.GetString(Value.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? Value.AsSpan(3) : Value),
-        _ => Encoding.GetEncoding(encoding).GetString(Value),
-    };
+        ArgumentNullException.ThrowIfNull(encoding);
+        DecoderFallback fallback = errors switch
+        {
+            "strict" => DecoderFallback.ExceptionFallback,
+            "replace" => new DecoderReplacementFallback("\uFFFD"),
+            "ignore" => new DecoderReplacementFallback(""),
+            _ => throw new ArgumentException($"unknown error handler name '{errors}'", nameof(errors)),
+        };
+        Encoding With(Encoding e)
+        {
+            var copy = (Encoding)e.Clone();
+            copy.DecoderFallback = fallback;
+            return copy;
+        }
+        ReadOnlySpan<byte> bytes = Value;
+        try
+        {
+            return encoding.ToLowerInvariant() switch
+            {
+                "utf-8" or "utf8" => With(Encoding.UTF8).GetString(bytes),
+                "latin-1" or "latin1" or "iso-8859-1" => Encoding.Latin1.GetString(bytes),   // every byte is a character
+                "ascii" or "us-ascii" => With(Encoding.ASCII).GetString(bytes),
+                // Python reads a byte-order mark for these (and drops it); without one, little-endian.
+                "utf-16" or "utf16" => WithByteOrderMark(bytes, [0xFF, 0xFE], [0xFE, 0xFF], With(Encoding.Unicode), With(Encoding.BigEndianUnicode)),
+                "utf-32" or "utf32" => WithByteOrderMark(bytes, [0xFF, 0xFE, 0, 0], [0, 0, 0xFE, 0xFF], With(Encoding.UTF32), With(new UTF32Encoding(bigEndian: true, byteOrderMark: false))),
+                "utf-8-sig" => With(Encoding.UTF8).GetString(bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? bytes[3..] : bytes),
+                _ => With(Encoding.GetEncoding(encoding)).GetString(bytes),
+            };
+        }
+        catch (DecoderFallbackException e) when (e.BytesUnknown is { Length: > 0 } unknown)
+        {
+            // Python's wording, so that a ported script's error output reads the same.
+            throw new DecoderFallbackException(
+                $"'{encoding}' codec can't decode byte 0x{unknown[0]:x2} in position {Math.Max(e.Index, 0)}", unknown, e.Index);
+        }
+    }
 
     private static string WithByteOrderMark(ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> little, ReadOnlySpan<byte> big, Encoding littleEndian, Encoding bigEndian) =>
         bytes.StartsWith(little) ? littleEndian.GetString(bytes[little.Length..])
@@ -257,11 +295,14 @@ public static class PyBytesExtensions
     /// <summary>Python's <c>bytes.split(sep)</c>; see <see cref="PyBytes.split(string)"/>.</summary>
     public static PyList<PyBytes> split(this byte[] bytes, string sep) => new PyBytes(bytes).split(sep);
 
-    /// <summary>Python's <c>bytes.decode()</c>: UTF-8, with U+FFFD for invalid sequences.</summary>
+    /// <summary>Python's <c>bytes.decode()</c>: strict UTF-8; see <see cref="PyBytes.decode()"/>.</summary>
     public static string decode(this byte[] bytes) => new PyBytes(bytes).decode();
 
     /// <summary>Python's <c>bytes.decode(encoding)</c>; see <see cref="PyBytes.decode(string)"/>.</summary>
     public static string decode(this byte[] bytes, string encoding) => new PyBytes(bytes).decode(encoding);
+
+    /// <summary>Python's <c>bytes.decode(encoding, errors)</c>; see <see cref="PyBytes.decode(string, string)"/>.</summary>
+    public static string decode(this byte[] bytes, string encoding, string errors) => new PyBytes(bytes).decode(encoding, errors);
 
     /// <summary>Python's <c>bytes.startswith(prefix)</c>.</summary>
     public static bool startswith(this byte[] bytes, PyBytes prefix) => new PyBytes(bytes).startswith(prefix);

@@ -167,7 +167,7 @@ internal static class Arguments
         // Quoted as text, not yet encoded: the whole criteria string is encoded afterwards, in the declared charset.
         string text => AstringText(Inline(text)),
         byte[] bytes => AstringText(Inline(Encoding.UTF8.GetString(bytes))),
-        PyBytes bytes => AstringText(Inline(bytes.decode())),
+        PyBytes bytes => AstringText(Inline(Encoding.UTF8.GetString(bytes))),
         ImapItem { IsBytes: true } item => AstringText(Inline(Encoding.UTF8.GetString(item.Bytes))),
         _ when Number(value) is { } number => number,
         System.Collections.IEnumerable items => "(" + string.Join(" ", items.Cast<object?>().Select(Parameter)) + ")",
@@ -188,7 +188,7 @@ internal static class Arguments
         {
             string text => text,
             byte[] bytes => Encoding.UTF8.GetString(bytes),
-            PyBytes bytes => bytes.decode(),
+            PyBytes bytes => Encoding.UTF8.GetString(bytes),
             ImapItem { IsBytes: true } item => Encoding.UTF8.GetString(item.Bytes),
             _ => throw Unsendable(value, "a flag"),
         };
@@ -210,7 +210,7 @@ internal static class Arguments
     {
         string text => CheckedSequenceSet(text),
         byte[] bytes => CheckedSequenceSet(Encoding.ASCII.GetString(bytes)),
-        PyBytes bytes => CheckedSequenceSet(bytes.decode("ascii")),
+        PyBytes bytes => CheckedSequenceSet(Encoding.ASCII.GetString(bytes)),
         ImapItem { IsBytes: true } item => CheckedSequenceSet(Encoding.ASCII.GetString(item.Bytes)),
         ImapArg arg => arg.AsSequenceSet(strict: true),
         _ => SequenceSetElement(value, topLevel: true),

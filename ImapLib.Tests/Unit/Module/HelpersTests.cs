@@ -320,6 +320,15 @@ public class HelpersTests
         Assert.That(new byte[] { 0xc3, 0xa9 }.decode("utf-8"), Is.EqualTo("é"));
         Assert.That(new byte[] { 0xc3, 0xa9 }.decode("UTF8"), Is.EqualTo("é"));
         Assert.That(new byte[] { 0xe9 }.decode("iso-8859-1"), Is.EqualTo("é"));
-        Assert.That(new byte[] { 0xff }.decode(), Is.EqualTo("\uFFFD"));
+        // Strict by default, as Python: UnicodeDecodeError (a ValueError) is a DecoderFallbackException (an
+        // ArgumentException) with Python's message; "replace" and "ignore" as in Python.
+        Assert.That(() => new byte[] { 0x61, 0xff }.decode(), Throws.InstanceOf<DecoderFallbackException>()
+            .With.Message.EqualTo("'utf-8' codec can't decode byte 0xff in position 1"));
+        Assert.That(() => new byte[] { 0x61, 0xff }.decode("ascii"), Throws.InstanceOf<ArgumentException>()
+            .With.Message.EqualTo("'ascii' codec can't decode byte 0xff in position 1"));
+        Assert.That(new byte[] { 0x61, 0xff, 0x62 }.decode("utf-8", "replace"), Is.EqualTo("a\uFFFDb"));
+        Assert.That(new byte[] { 0x61, 0xff, 0x62 }.decode("ascii", "ignore"), Is.EqualTo("ab"));
+        Assert.That(ImapItem.FromBytes([0x61, 0xff]).decode("utf-8", "replace"), Is.EqualTo("a\uFFFD"));
+        Assert.Throws<ArgumentException>(() => B("a").decode("utf-8", "bogus"));
     }
 }
