@@ -119,9 +119,8 @@ public readonly struct ImapArg
     {
         null => throw new ArgumentException("None is not a valid element of a sequence argument"),
         string text => text,
-        byte[] bytes => Encoding.UTF8.GetString(bytes),
-        PyBytes bytes => Encoding.UTF8.GetString(bytes),
-        ImapItem item => Encoding.UTF8.GetString(item.Bytes),
+        ImapItem item => Encoding.UTF8.GetString(item.Bytes),   // a pair or list: Bytes says what it is instead
+        _ when Arguments.ByteString(part) is { } bytes => Encoding.UTF8.GetString(bytes),
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
         _ => throw new ArgumentException($"cannot send a {part.GetType().Name} as part of an IMAP argument"),
     };

@@ -278,6 +278,7 @@ public class NewerCPythonTests
             (new object[] { Enumerable.Range(3, 4) }, "3:6"),                          // a range of consecutive numbers
             (new object[] { Enumerable.Range(0, 4).Select(i => 1 + 2 * i) }, "1,3,5,7"),   // a stepped one: explicit
             (new List<byte[]> { "3"u8.ToArray(), "8"u8.ToArray() }, "3,8"),           // data[0].split()
+            (new object[] { new PyBytes("3"u8.ToArray()), ImapItem.FromString("8") }, "3,8"),   // byte strings boxed in a list
         };
         foreach (var (set, wire) in cases)
         {
@@ -285,7 +286,8 @@ public class NewerCPythonTests
             Assert.That(LastLine(M), Is.EqualTo($"FETCH {wire} (FLAGS)"));
         }
         int sent = M.Sent.Count;
-        foreach (ImapArg bad in new ImapArg[] { new object[] { "1", 2 }, new object[] { 1.5 }, new object[] { true }, new object[0], ^3.., new[] { "1", "2" } })
+        foreach (ImapArg bad in new ImapArg[] { new object[] { "1", 2 }, new object[] { 1.5 }, new object[] { true }, new object[0], ^3.., new[] { "1", "2" },
+            new object[] { ImapItem.Pair("1 (RFC822 {1}"u8.ToArray(), "x"u8.ToArray()) } })   // a pair is no message number
             Assert.Throws<ArgumentException>(() => M.fetch(bad, "(FLAGS)"));
         Assert.That(M.Sent, Has.Count.EqualTo(sent), "nothing reaches the wire");
     }

@@ -166,9 +166,7 @@ internal static class Arguments
         null => "NIL",
         // Quoted as text, not yet encoded: the whole criteria string is encoded afterwards, in the declared charset.
         string text => AstringText(Inline(text)),
-        byte[] bytes => AstringText(Inline(Encoding.UTF8.GetString(bytes))),
-        PyBytes bytes => AstringText(Inline(Encoding.UTF8.GetString(bytes))),
-        ImapItem { IsBytes: true } item => AstringText(Inline(Encoding.UTF8.GetString(item.Bytes))),
+        _ when ByteString(value) is { } bytes => AstringText(Inline(Encoding.UTF8.GetString(bytes))),
         _ when Number(value) is { } number => number,
         System.Collections.IEnumerable items => "(" + string.Join(" ", items.Cast<object?>().Select(Parameter)) + ")",
         _ => throw Unsendable(value, "a parameter"),
@@ -187,9 +185,7 @@ internal static class Arguments
         string flag = value switch
         {
             string text => text,
-            byte[] bytes => Encoding.UTF8.GetString(bytes),
-            PyBytes bytes => Encoding.UTF8.GetString(bytes),
-            ImapItem { IsBytes: true } item => Encoding.UTF8.GetString(item.Bytes),
+            _ when ByteString(value) is { } bytes => Encoding.UTF8.GetString(bytes),
             _ => throw Unsendable(value, "a flag"),
         };
         // flag = "\" atom / atom (RFC 3501 section 9): no space, parenthesis, quote, wildcard, CTL or 8-bit byte.
@@ -209,9 +205,7 @@ internal static class Arguments
     public static string SequenceSet(object? value) => value switch
     {
         string text => CheckedSequenceSet(text),
-        byte[] bytes => CheckedSequenceSet(Encoding.ASCII.GetString(bytes)),
-        PyBytes bytes => CheckedSequenceSet(Encoding.ASCII.GetString(bytes)),
-        ImapItem { IsBytes: true } item => CheckedSequenceSet(Encoding.ASCII.GetString(item.Bytes)),
+        _ when ByteString(value) is { } bytes => CheckedSequenceSet(Encoding.ASCII.GetString(bytes)),
         ImapArg arg => arg.AsSequenceSet(strict: true),
         _ => SequenceSetElement(value, topLevel: true),
     };
@@ -221,8 +215,10 @@ internal static class Arguments
     {
         switch (value)
         {
-            case byte[] or PyBytes or ImapItem:   // numbers a response gave back, e.g. data[0].split()
-                return SequenceSet(value);
+            case var _ when ByteString(value) is { } bytes:   // numbers a response gave back, e.g. data[0].split()
+                return CheckedSequenceSet(Encoding.ASCII.GetString(bytes));
+            case ImapItem:   // a pair or a list is not a message number (SequenceSet would hand it back here)
+                throw Unsendable(value, topLevel ? "a sequence set" : "an element of a sequence set");
             case Range range:
                 return RangeSet(range);
             case System.Runtime.CompilerServices.ITuple { Length: 2 } pair:
@@ -270,6 +266,16 @@ internal static class Arguments
             throw new ArgumentException($"not a sequence set: {PyRepr.Of(text)}");
         return text;
     }
+
+    /// <summary>The bytes of a byte-string value as scripts pass one (a <c>byte[]</c>, a <see cref="PyBytes"/>, a
+    /// byte-string <see cref="ImapItem"/>), or null for anything else.</summary>
+    internal static byte[]? ByteString(object? value) => value switch
+    {
+        byte[] bytes => bytes,
+        PyBytes bytes => bytes.ToArray(),
+        ImapItem { IsBytes: true } item => item.Bytes,
+        _ => null,
+    };
 
     /// <summary>A message number or UID (an integer of at least 1) as text, or null for anything else.</summary>
     private static string? MessageNumber(object? value) =>
