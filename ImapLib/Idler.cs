@@ -56,9 +56,9 @@ public partial class IMAP4
         private string _tag = "";
         private string _savedState = "";
         private DateTime? _deadline;
-        private IdleQueue? _queue;
+        private IdleQueue? _queue;   // null until entered
         private SinkScope _diverted;   // set on entering
-        private bool _entered, _done;
+        private bool _done;
 
         internal Idler(IMAP4 imap, double? duration)
         {
@@ -79,8 +79,7 @@ public partial class IMAP4
         /// <exception cref="error">The idler was entered before, or the server refused IDLE.</exception>
         public Idler __enter__()
         {
-            if (_entered) throw new error("this idler was already entered: make a new one with idle()");
-            _entered = true;
+            if (_queue is not null) throw new error("this idler was already entered: make a new one with idle()");
             var imap = _imap;
             if (imap.debug >= 4) imap._mesg($"idle start duration={(_duration is null ? "None" : _duration)}");
             _queue = new IdleQueue(imap);
@@ -117,7 +116,7 @@ public partial class IMAP4
         /// <summary>Enters on the first read, as the port of <c>with M.idle() as idler: for ... in idler</c> needs.</summary>
         private void EnterOnFirstRead()
         {
-            if (!_entered) __enter__();
+            if (_queue is null) __enter__();
         }
 
         /// <summary>Yields each response as it arrives until <c>duration</c> runs out (or for ever without one).</summary>
@@ -184,7 +183,7 @@ public partial class IMAP4
         {
             if (_done) return;
             _done = true;
-            if (!_entered || _queue is null) return;   // never entered: IDLE never started
+            if (_queue is null) return;   // never entered: IDLE never started
             var imap = _imap;
             if (imap.debug >= 4) imap._mesg("idle done");
             imap.state = _savedState;

@@ -149,7 +149,7 @@ public sealed class ImapItem : IEquatable<ImapItem>, IEnumerable<ImapItem?>
     public static bool operator !=(ImapItem? left, ImapItem? right) => !(left == right);
 
     /// <summary>Python's <c>data[0] == b'...'</c>: a byte string item with those bytes.</summary>
-    public static bool operator ==(ImapItem? left, PyBytes right) => left is { _bytes: { } bytes } && right.AsSpan().SequenceEqual(bytes);
+    public static bool operator ==(ImapItem? left, PyBytes right) => left == right.AsSpan();
 
     /// <summary>Python's <c>data[0] != b'...'</c>.</summary>
     public static bool operator !=(ImapItem? left, PyBytes right) => !(left == right);
@@ -184,8 +184,8 @@ public sealed class ImapItem : IEquatable<ImapItem>, IEnumerable<ImapItem?>
     public override bool Equals(object? obj) => obj switch
     {
         ImapItem other => Equals(other),
-        PyBytes bytes => _bytes is not null && bytes.AsSpan().SequenceEqual(_bytes),
-        byte[] array => _bytes is not null && array.AsSpan().SequenceEqual(_bytes),
+        PyBytes bytes => this == bytes.AsSpan(),
+        byte[] array => this == (ReadOnlySpan<byte>)array,
         _ => false,
     };
 

@@ -100,7 +100,7 @@ public readonly struct PyBytes : IEquatable<PyBytes>, IReadOnlyList<byte>
     {
         PyBytes other => Equals(other),
         byte[] array => Value.AsSpan().SequenceEqual(array),
-        ImapItem { IsBytes: true } item => Value.AsSpan().SequenceEqual(item.Bytes),
+        ImapItem item => item == AsSpan(),
         _ => false,
     };
 
@@ -134,19 +134,19 @@ public readonly struct PyBytes : IEquatable<PyBytes>, IReadOnlyList<byte>
     public string decode(string encoding, string errors)
     {
         ArgumentNullException.ThrowIfNull(encoding);
-        DecoderFallback fallback = errors switch
-        {
-            "strict" => DecoderFallback.ExceptionFallback,
-            "replace" => new DecoderReplacementFallback("\uFFFD"),
-            "ignore" => new DecoderReplacementFallback(""),
-            _ => throw new ArgumentException($"unknown error handler name '{errors}'", nameof(errors)),
-        };
-        Encoding With(Encoding e)
+        if (errors is not ("strict" or "replace" or "ignore"))
+            throw new ArgumentException($"unknown error handler name '{errors}'", nameof(errors));
+        Encoding With(Encoding e) => Decoders.GetOrAdd((e.WebName, errors), static (key, e) =>
         {
             var copy = (Encoding)e.Clone();
-            copy.DecoderFallback = fallback;
+            copy.DecoderFallback = key.errors switch
+            {
+                "strict" => DecoderFallback.ExceptionFallback,
+                "replace" => new DecoderReplacementFallback("\uFFFD"),
+                _ => new DecoderReplacementFallback(""),
+            };
             return copy;
-        }
+        }, e);
         ReadOnlySpan<byte> bytes = Value;
         try
         {
@@ -169,6 +169,9 @@ public readonly struct PyBytes : IEquatable<PyBytes>, IReadOnlyList<byte>
                 $"'{encoding}' codec can't decode byte 0x{unknown[0]:x2} in position {Math.Max(e.Index, 0)}", unknown, e.Index);
         }
     }
+
+    /// <summary>Each encoding with each error handler, made once: <c>decode()</c> runs once per message in scripts.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string name, string errors), Encoding> Decoders = new();
 
     private static string WithByteOrderMark(ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> little, ReadOnlySpan<byte> big, Encoding littleEndian, Encoding bigEndian) =>
         bytes.StartsWith(little) ? littleEndian.GetString(bytes[little.Length..])
