@@ -83,13 +83,8 @@ internal static class Suite
                     {
                         Console.Error.Write($"-- {scenario.Id} {transport} {client} round {round + 1}/{rounds} ... ");
                         var sw = Stopwatch.StartNew();
-                        var common = new List<string> { "--scenario", scenario.Id, "--transport", transport, "--reps", repsPerRound.ToString(Inv),
-                            "--warmup", warmup.ToString(Inv), "--append-file", appendFile };
-                        common.AddRange(Args.ConnArgs(conn));
-                        if (quick) common.Add("--quick");
-                        JsonObject r = client == "python"
-                            ? RunJson(python, [driver, .. common])
-                            : RunJson(SelfExe(), [.. SelfArgs(), "child", "--client", client, .. common]);
+                        var common = ChildArgs(scenario, transport, conn, repsPerRound, warmup, appendFile, quick);
+                        JsonObject r = RunClient(client, common, python, driver);
                         Console.Error.WriteLine($"median {Median(Times(r)) * 1000:F1} ms ({sw.Elapsed.TotalSeconds:F1} s)");
                         runs[client].Add(r);
                     }
@@ -185,6 +180,22 @@ internal static class Suite
     }
 
     // ---- Children ----------------------------------------------------------------------------------------------
+
+    /// <summary>The arguments every client process takes for one scenario (the Python driver's are the same).</summary>
+    internal static List<string> ChildArgs(Scenario scenario, string transport, ConnInfo conn, int reps, int warmup, string appendFile, bool quick)
+    {
+        var args = new List<string> { "--scenario", scenario.Id, "--transport", transport, "--reps", reps.ToString(Inv),
+            "--warmup", warmup.ToString(Inv), "--append-file", appendFile };
+        args.AddRange(Args.ConnArgs(conn));
+        if (quick) args.Add("--quick");
+        return args;
+    }
+
+    /// <summary>Runs one client in a process of its own: CPython through its driver, the others as this program's
+    /// <c>child</c> mode; returns the JSON it printed.</summary>
+    internal static JsonObject RunClient(string client, List<string> args, string python, string driver) => client == "python"
+        ? RunJson(python, [driver, .. args])
+        : RunJson(SelfExe(), [.. SelfArgs(), "child", "--client", client, .. args]);
 
     internal static string SelfExe()
     {

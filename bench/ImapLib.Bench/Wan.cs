@@ -31,7 +31,7 @@ internal static class Wan
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var rows = new JsonArray();
-        var proxyCost = ProxyCost(conn, quick, rounds * repsPerRound);
+        var proxyCost = ProxyCost(conn, quick, rounds * repsPerRound, appendFile);
         foreach (var (scenario, link) in Plan(quick))
         {
             if (only.Length > 0 && !only.Contains(scenario.Id) && !only.Contains("wan")) continue;
@@ -45,16 +45,10 @@ internal static class Wan
                 {
                     Console.Error.Write($"-- {scenario.Id} over {link.Id} {client} round {round + 1}/{rounds} ... ");
                     var sw = System.Diagnostics.Stopwatch.StartNew();
-                    var common = new List<string> { "--scenario", scenario.Id, "--transport", "plain", "--reps", repsPerRound.ToString(Inv),
-                        "--warmup", warmup.ToString(Inv), "--append-file", appendFile };
-                    common.AddRange(Args.ConnArgs(through));
-                    if (quick) common.Add("--quick");
-                    wan.ResetCounters();
-                    string baseClient = client.Replace("+deflate", "");
+                    var common = Suite.ChildArgs(scenario, "plain", through, repsPerRound, warmup, appendFile, quick);
                     if (client.EndsWith("+deflate")) common.Add("--compress");
-                    JsonObject r = client == "python"
-                        ? Suite.RunJson(python, [driver, .. common])
-                        : Suite.RunJson(Suite.SelfExe(), [.. Suite.SelfArgs(), "child", "--client", baseClient, .. common]);
+                    wan.ResetCounters();
+                    JsonObject r = Suite.RunClient(client.Replace("+deflate", ""), common, python, driver);
                     var (up, down) = wan.Counters;
                     // Per repetition, login and SELECT included (a few hundred bytes): what the link carried.
                     wire[client].Add((up / (repsPerRound + warmup), down / (repsPerRound + warmup)));
@@ -83,16 +77,10 @@ internal static class Wan
 
     /// <summary>The raw reader's loopback bulk fetch, directly and through a link adding no delay and no cap: the
     /// difference is what the proxy itself costs, to be read against the WAN figures.</summary>
-    private static JsonObject ProxyCost(ConnInfo conn, bool quick, int reps)
+    private static JsonObject ProxyCost(ConnInfo conn, bool quick, int reps, string appendFile)
     {
-        JsonObject Measure(ConnInfo c)
-        {
-            var args = new List<string> { "child", "--client", "raw", "--scenario", "wan-fetch-bulk-2k", "--transport", "plain",
-                "--reps", reps.ToString(Inv), "--warmup", "1" };
-            args.AddRange(Args.ConnArgs(c));
-            if (quick) args.Add("--quick");
-            return Suite.RunJson(Suite.SelfExe(), [.. Suite.SelfArgs(), .. args]);
-        }
+        var bulk = Scenario.Find("wan-fetch-bulk-2k", quick);
+        JsonObject Measure(ConnInfo c) => Suite.RunClient("raw", Suite.ChildArgs(bulk, "plain", c, reps, 1, appendFile, quick), "", "");
         double direct = Suite.Median(Suite.Times(Measure(conn)));
         double through;
         using (var zero = new WanLink(LinkProfile.Zero, conn.Host, conn.Port))
