@@ -297,6 +297,5 @@ internal static class Wan
         string table = Markdown(doc);
         Console.WriteLine(table);
         File.WriteAllText(Path.ChangeExtension(outPath, ".md"), table);
-        File.WriteAllText(Path.ChangeExtension(outPath, ".svg"), Svg(doc));
     }
 }
