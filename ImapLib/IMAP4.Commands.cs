@@ -405,13 +405,28 @@ public partial class IMAP4
         const string name = "COMPRESS";
         if (_compressed) throw new error("compression is already active");
         if (!capabilities.Contains("COMPRESS=DEFLATE")) throw new error("Server does not support COMPRESS=DEFLATE");
-        var current = Stream ?? throw new error("COMPRESS needs the built-in transport");
+        if (!CanCompress) throw new error("COMPRESS needs the built-in transport");
         var result = SimpleCommand(name, Raw("DEFLATE"));
         if (result.typ != "OK") return result;
-        // What the reader already holds after the OK line is the start of the compressed stream: hand it over.
-        SetStream(new DeflateConnection(current, _reader?.TakeBuffered() ?? []), socket());
+        StartCompression();
         _compressed = true;
         return result;
+    }
+
+    /// <summary>True when <see cref="compress"/> can wrap the transport: the built-in stream is open, or a subclass
+    /// that replaces the hooks provides <see cref="StartCompression"/> itself.</summary>
+    protected virtual bool CanCompress => Stream is not null;
+
+    /// <summary>
+    /// The switch of <see cref="compress"/>, run after the server's OK: wraps the built-in stream in raw deflate both
+    /// ways. A subclass that replaces the transport hooks overrides it (with <see cref="CanCompress"/>) to script the
+    /// switch; its hooks then go on seeing the protocol uncompressed, as the built-in ones do.
+    /// </summary>
+    protected virtual void StartCompression()
+    {
+        var current = Stream ?? throw new error("COMPRESS needs the built-in transport");
+        // What the reader already holds after the OK line is the start of the compressed stream: hand it over.
+        SetStream(new DeflateConnection(current, _reader?.TakeBuffered() ?? []), socket());
     }
 
     /// <summary>True once <see cref="compress"/> succeeded.</summary>

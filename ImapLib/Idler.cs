@@ -15,15 +15,32 @@ public partial class IMAP4
     /// stream to wait on.</exception>
     public Idler idle(double? duration = null) => new(this, duration);
 
-    /// <summary>Waits up to <paramref name="timeout"/> seconds until a whole response has arrived; false on time-out,
-    /// with any part of a response kept for later. Null waits for ever (the read itself then blocks).</summary>
-    private bool WaitForResponse(double? timeout)
+    /// <summary>Waits up to <paramref name="timeout"/> seconds until a whole response has arrived; false on time-out.
+    /// Null waits for ever (the read itself then blocks).</summary>
+    private bool WaitForResponseWithin(double? timeout)
     {
         if (timeout is null) return true;
         if (timeout <= 0) return false;
-        var reader = _reader ?? throw new error("a timed wait requires the built-in transport (a socket or a stream)");
-        return reader.WaitForResponse(TimeSpan.FromSeconds(timeout.Value));
+        return WaitForResponse(TimeSpan.FromSeconds(timeout.Value));
     }
+
+    /// <summary>
+    /// The timed wait of IDLE's <c>duration</c> and <see cref="Idler.burst"/>: waits up to <paramref name="timeout"/>
+    /// until a whole response (its literals included) can be read without blocking; false on time-out, with any part
+    /// of a response kept for later. The built-in one waits on the built-in stream. A subclass that replaces the read
+    /// hooks overrides it together with <see cref="CanWaitForResponse"/> (a replayed conversation answers at once:
+    /// true while the server has more to say, false when it is the client's turn).
+    /// </summary>
+    /// <exception cref="error">There is no built-in stream to wait on.</exception>
+    protected virtual bool WaitForResponse(TimeSpan timeout)
+    {
+        var reader = _reader ?? throw new error("a timed wait requires the built-in transport (a socket or a stream)");
+        return reader.WaitForResponse(timeout);
+    }
+
+    /// <summary>True when <see cref="WaitForResponse"/> can wait: the built-in transport is open, or a subclass
+    /// provides its own wait. <c>idle(duration)</c> is refused otherwise.</summary>
+    protected virtual bool CanWaitForResponse => _reader is not null;
 
     /// <summary>The sink of an IDLE session: untagged data queued in arrival order, one (type, data) entry per
     /// response, the lines that follow a literal joining the entry of the response they belong to.</summary>
@@ -64,7 +81,7 @@ public partial class IMAP4
         {
             if (!imap.capabilities.Contains("IDLE"))
                 throw new error("Server does not support IMAP4 IDLE");
-            if (duration is not null && imap._reader is null)
+            if (duration is not null && !imap.CanWaitForResponse)
                 throw new error("duration requires a socket connection");
             _imap = imap;
             _duration = duration;
@@ -164,7 +181,7 @@ public partial class IMAP4
             {
                 if (imap.tagged_commands.TryGetValue(_tag, out var ended) && ended is not null)
                     return null;   // the server ended IDLE itself; nothing more will come
-                if (!imap.WaitForResponse(timeout))
+                if (!imap.WaitForResponseWithin(timeout))
                 {
                     if (imap.debug >= 4) imap._mesg($"idle _pop({timeout}) done");
                     return null;
