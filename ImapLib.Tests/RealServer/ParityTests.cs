@@ -20,7 +20,7 @@ namespace ImapLib.Tests;
 /// </remarks>
 [TestFixture, NonParallelizable]
 [Category("Server")]
-public class ParityTests
+public partial class ParityTests
 {
     /// <summary>The name of the setup step: run first on each fresh account; its output is compared too.</summary>
     public const string Setup = "00_setup";
@@ -194,13 +194,14 @@ public class ParityTests
 
     /// <summary>Runs the setup step and then the example on a fresh account; the output is each step's standard
     /// output under a header line that names the step and its exit status.</summary>
-    private SideOutput RunSide(string folder, string example, bool csharp)
+    private SideOutput RunSide(string folder, string example, bool csharp, Account? account = null, (string Host, int Port)? server = null)
     {
-        var account = Dovecot.NewAccount();
+        account ??= Dovecot.NewAccount();
+        var (host, port) = server ?? (Dovecot.Server.Host, Dovecot.Server.Port);
         var env = new Dictionary<string, string>
         {
-            ["IMAP_HOST"] = Dovecot.Server.Host,
-            ["IMAP_PORT"] = Dovecot.Server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["IMAP_HOST"] = host,
+            ["IMAP_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["IMAP_USER"] = account.User,
             ["IMAP_PASSWORD"] = account.Password,
             ["PYTHONPATH"] = folder,
