@@ -145,6 +145,8 @@ autocreate_quota: 0
 annotation_enable_legacy_commands: 1
 unixhierarchysep: no
 altnamespace: no
+# No idled daemon: an idling imapd looks for changes itself, every second rather than every minute.
+imapidlepoll: 1
 hashimapspool: false
 EOF
     mv -f "$tmp" "$dir/imapd.conf"
