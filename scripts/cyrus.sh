@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Private, throw-away Cyrus IMAP server on loopback: the second real server ImapLib's tests use, for
-# what Dovecot lacks (GETANNOTATION/SETANNOTATION, SETQUOTA on any quota root as an admin).
+# what Dovecot lacks (GETANNOTATION/SETANNOTATION, SETQUOTA on any quota root as an admin), and, in
+# version 3.10, a server that really speaks IMAP4rev2.
 #
 # Usage:
 #   scripts/cyrus.sh install
@@ -9,112 +10,103 @@
 #   scripts/cyrus.sh adduser NAME PASSWORD [DIR]
 #   scripts/cyrus.sh env [DIR]
 #
-# DIR defaults to ${IMAPLIB_CYRUS_DIR:-/tmp/imaplib-cyrus}. Port: ${IMAPLIB_CYRUS_PORT:-14320}, plain
-# IMAP on 127.0.0.1 only. Admin: ${IMAPLIB_CYRUS_ADMIN:-cyrusadmin}, password "${IMAPLIB_CYRUS_ADMIN_PASSWORD:-secret}".
+# Version: ${IMAPLIB_CYRUS_VERSION:-3.6}: 3.6 is Debian bookworm's; 3.10 (IMAP4rev2) comes from
+# bookworm-backports, fetched through a private, temporary apt source list (the machine's apt sources
+# are not touched). Each version is unpacked in a tree of its own, and a DIR remembers its version.
+# DIR defaults to ${IMAPLIB_CYRUS_DIR:-/tmp/imaplib-cyrus} (3.10: /tmp/imaplib-cyrus310). Port:
+# ${IMAPLIB_CYRUS_PORT:-14320} (3.10: 14324), plain IMAP on 127.0.0.1 only. Admin:
+# ${IMAPLIB_CYRUS_ADMIN:-cyrusadmin}, password "${IMAPLIB_CYRUS_ADMIN_PASSWORD:-secret}".
 #
 # Debian's cyrus-imapd package conflicts with dovecot-imapd (installing it removes Dovecot, which the
 # tests need), so Cyrus is never installed system-wide: install downloads the .deb files with
-# "apt-get download" and unpacks them with dpkg-deb into ${IMAPLIB_CYRUS_ROOT:-/opt/imaplib-cyrus}; only
-# ordinary libraries (libical3, libxapian30, SASL plugins) are installed with apt-get. The server runs
-# from there with its own imapd.conf/cyrus.conf, folders, pid file and a private sasldb: it never
-# touches a system Cyrus or saslauthd. Cyrus logs to syslog only (nothing here collects it); master's
-# own stdout/stderr go to DIR/master.log.
+# "apt-get download" and unpacks them with dpkg-deb into ${IMAPLIB_CYRUS_ROOT:-/opt/imaplib-cyrus}
+# (3.10: /opt/imaplib-cyrus310); only ordinary libraries (libical3, libxapian30, SASL plugins) are
+# installed with apt-get. The server runs from there with its own imapd.conf/cyrus.conf, folders, pid
+# file and a private sasldb: it never touches a system Cyrus or saslauthd. Cyrus logs to syslog only
+# (nothing here collects it); master's own stdout/stderr go to DIR/master.log.
 set -euo pipefail
 
-CYRUS_ROOT="${IMAPLIB_CYRUS_ROOT:-/opt/imaplib-cyrus}"
-CYRUS_PACKAGES=(cyrus-common cyrus-imapd sasl2-bin)          # unpacked privately, never installed
-LIB_PACKAGES=(libical3 libxapian30 libsasl2-2 libsasl2-modules libsasl2-modules-db)  # installed normally
 CYRUS_USER_NAME=imaplibcyrus
-PORT="${IMAPLIB_CYRUS_PORT:-14320}"
+VERSION="${IMAPLIB_CYRUS_VERSION:-3.6}"
+PORT=""
 ADMIN="${IMAPLIB_CYRUS_ADMIN:-cyrusadmin}"
 ADMIN_PASSWORD="${IMAPLIB_CYRUS_ADMIN_PASSWORD:-secret}"
+# The backports release that brings IMAP4rev2.
+BACKPORTS_VERSION=3.10.1-3~bpo12+1
 
-BIN="$CYRUS_ROOT/usr/lib/cyrus/bin"
-SASLPASSWD="$CYRUS_ROOT/usr/sbin/saslpasswd2"
-# Debian's multiarch library folder name, e.g. x86_64-linux-gnu.
-MULTIARCH=$(gcc -print-multiarch 2>/dev/null || true)
-[ -n "$MULTIARCH" ] || MULTIARCH="$(uname -m)-linux-gnu"
-LIBDIR="$CYRUS_ROOT/usr/lib/$MULTIARCH"
+# Everything that depends on the version (called again once a DIR's saved version is known).
+set_version() {
+    case "$VERSION" in
+        3.6)
+            CYRUS_ROOT="${IMAPLIB_CYRUS_ROOT:-/opt/imaplib-cyrus}"
+            # Unpacked privately, never installed.
+            CYRUS_PACKAGES=(cyrus-common cyrus-imapd sasl2-bin)
+            SUITES="" ;;
+        3.10)
+            CYRUS_ROOT="${IMAPLIB_CYRUS_ROOT:-/opt/imaplib-cyrus310}"
+            CYRUS_PACKAGES=(cyrus-common="$BACKPORTS_VERSION" cyrus-imapd="$BACKPORTS_VERSION" sasl2-bin)
+            # sasl2-bin comes from bookworm itself.
+            SUITES="bookworm bookworm-backports" ;;
+        *) die "unknown Cyrus version $VERSION (3.6 or 3.10)" ;;
+    esac
+    # Installed normally: plain libraries that conflict with nothing (Dovecot stays).
+    LIB_PACKAGES=(libical3 libxapian30 libwrap0 libpcre2-posix3 libsasl2-2 libsasl2-modules libsasl2-modules-db)
+    PORT="${IMAPLIB_CYRUS_PORT:-${PORT:-$(default_port)}}"
+    BIN="$CYRUS_ROOT/usr/lib/cyrus/bin"
+    SASLPASSWD="$CYRUS_ROOT/usr/sbin/saslpasswd2"
+    LIBDIR="$CYRUS_ROOT/usr/lib/$MULTIARCH"
+}
 
-default_dir() { echo "${IMAPLIB_CYRUS_DIR:-/tmp/imaplib-cyrus}"; }
+default_port() { if [ "$VERSION" = 3.10 ]; then echo 14324; else echo 14320; fi; }
+
+default_dir() {
+    if [ "$VERSION" = 3.10 ]; then echo "${IMAPLIB_CYRUS_DIR:-/tmp/imaplib-cyrus310}"
+    else echo "${IMAPLIB_CYRUS_DIR:-/tmp/imaplib-cyrus}"; fi
+}
 
 SCRIPT_NAME=cyrus.sh
-USAGE_LINES=5,10
+USAGE_LINES=6,11
 # shellcheck source=lib/private-server.sh
 . "$(dirname "$0")/lib/private-server.sh"
+set_version
 
 master_pid() { live_pid "$1/run/master.pid" "$BIN/master"; }
 
-# Each DIR remembers the port and admin it was started with (DIR/settings), so that later calls
-# without the environment variables (env, stop, adduser) talk about the same server; the variables,
-# when set, win.
-load_settings() {
-    local dir="$1"
-    if [ -f "$dir/settings" ]; then
-        local saved_port saved_admin saved_password
-        # shellcheck disable=SC1091
-        saved_port=$(. "$dir/settings"; echo "$PORT")
-        saved_admin=$(. "$dir/settings"; echo "$ADMIN")
-        saved_password=$(. "$dir/settings"; echo "$ADMIN_PASSWORD")
-        PORT="${IMAPLIB_CYRUS_PORT:-$saved_port}"
-        ADMIN="${IMAPLIB_CYRUS_ADMIN:-$saved_admin}"
-        ADMIN_PASSWORD="${IMAPLIB_CYRUS_ADMIN_PASSWORD:-$saved_password}"
-    fi
+# A DIR's saved version, port and admin win over the defaults (the environment variables over both).
+use_dir() {
+    load_settings "$1/settings" VERSION=IMAPLIB_CYRUS_VERSION PORT=IMAPLIB_CYRUS_PORT \
+        ADMIN=IMAPLIB_CYRUS_ADMIN ADMIN_PASSWORD=IMAPLIB_CYRUS_ADMIN_PASSWORD
+    set_version
 }
 
 # Run one of the unpacked programs: the Cyrus libraries live in the private tree only.
 run_cyrus() { LD_LIBRARY_PATH="$LIBDIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" "$@"; }
 
-# The libraries the programs we run cannot find (empty when all is well).
-missing_libs() {
-    local prog
-    for prog in "$BIN/master" "$BIN/imapd" "$BIN/ctl_cyrusdb" "$SASLPASSWD"; do
-        [ -x "$prog" ] || { echo "$prog (missing)"; continue; }
-        run_cyrus ldd "$prog" 2>/dev/null | awk '/not found/ { print $1 }'
-    done | sort -u
-}
-
 installed() {
-    [ -x "$BIN/master" ] && [ -x "$BIN/imapd" ] && [ -x "$BIN/ctl_cyrusdb" ] && [ -x "$SASLPASSWD" ] \
-        && [ -z "$(missing_libs)" ] \
+    [ -z "$(missing_libs "$LIBDIR" "$BIN/master" "$BIN/imapd" "$BIN/ctl_cyrusdb" "$SASLPASSWD")" ] \
         && [ -e "/usr/lib/$MULTIARCH/sasl2/libsasldb.so.2" ] \
         && [ -e "/usr/lib/$MULTIARCH/sasl2/libplain.so.2" ]
 }
 
 cmd_install() {
     installed && return 0
-    is_root || die "Cyrus is not unpacked in $CYRUS_ROOT (or libraries are missing) and installing needs root"
-    export DEBIAN_FRONTEND=noninteractive
-    local log rc=0 tmp
-    log=$(mktemp)
-    tmp=$(mktemp -d)
-    # apt-get download runs as the _apt user when it can: let it write the folder.
-    chmod 777 "$tmp"
-    {
-        # Only refresh the package lists when apt does not know the package (fresh machine).
-        if ! apt-cache show cyrus-imapd >/dev/null 2>&1; then
-            apt-get update -qq
-        fi
-        # Plain libraries: they conflict with nothing (Dovecot stays).
-        apt-get install -y -qq --no-install-recommends "${LIB_PACKAGES[@]}"
-        (cd "$tmp" && apt-get download "${CYRUS_PACKAGES[@]}")
-    } >"$log" 2>&1 || rc=$?
-    if [ "$rc" -ne 0 ]; then
-        cat "$log" >&2; rm -rf "$log" "$tmp"
-        die "apt-get failed"
+    is_root || die "Cyrus $VERSION is not unpacked in $CYRUS_ROOT (or libraries are missing) and installing needs root"
+    apt_install "${LIB_PACKAGES[@]}"
+    local apt_dir=""
+    if [ -n "$SUITES" ]; then
+        # A private source list, package lists and cache: the machine's apt configuration is untouched.
+        apt_dir=$(mktemp -d)
+        mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/parts"
+        printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian %s main\n' \
+            $SUITES >"$apt_dir/sources.list"
+        APT_OPTS=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=$apt_dir/parts"
+            -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache")
+        quietly apt-get "${APT_OPTS[@]}" update -qq
     fi
-    # Unpack into a fresh tree, then swap it in, so a half-unpacked tree is never used.
-    local new="$CYRUS_ROOT.new.$$" deb
-    rm -rf "$new"
-    mkdir -p "$new"
-    for deb in "$tmp"/*.deb; do
-        dpkg-deb -x "$deb" "$new" || { rm -rf "$log" "$tmp" "$new"; die "dpkg-deb -x $deb failed"; }
-    done
-    rm -rf "$CYRUS_ROOT"
-    mv "$new" "$CYRUS_ROOT"
-    rm -rf "$log" "$tmp"
+    unpack_debs "$CYRUS_ROOT" "${CYRUS_PACKAGES[@]}"
+    [ -z "$apt_dir" ] || rm -rf "$apt_dir"
     local missing
-    missing=$(missing_libs)
+    missing=$(missing_libs "$LIBDIR" "$BIN/master" "$BIN/imapd" "$BIN/ctl_cyrusdb" "$SASLPASSWD")
     [ -z "$missing" ] || die "Cyrus programs still miss libraries after install: $(echo $missing)"
     installed || die "Cyrus still not usable after install (SASL plugins missing?)"
 }
@@ -153,6 +145,8 @@ autocreate_quota: 0
 annotation_enable_legacy_commands: 1
 unixhierarchysep: no
 altnamespace: no
+# No idled daemon: an idling imapd looks for changes itself, every second rather than every minute.
+imapidlepoll: 1
 hashimapspool: false
 EOF
     mv -f "$tmp" "$dir/imapd.conf"
@@ -199,8 +193,8 @@ set_password() {
 
 prepare() {
     local dir="$1"
+    use_dir "$dir"
     cmd_install
-    load_settings "$dir"
     is_root && ensure_system_user "$CYRUS_USER_NAME"
     # config/socket: where imapd binds its IDLE notification socket.
     mkdir -p "$dir" "$dir/config" "$dir/config/socket" "$dir/partition" "$dir/sieve" \
@@ -211,13 +205,13 @@ prepare() {
     if is_root; then
         chown -R "$CYRUS_USER_NAME:$CYRUS_USER_NAME" "$dir/config" "$dir/partition" "$dir/sieve" "$dir/run"
     fi
-    printf 'PORT=%q\nADMIN=%q\nADMIN_PASSWORD=%q\n' "$PORT" "$ADMIN" "$ADMIN_PASSWORD" >"$dir/settings"
+    save_settings "$dir/settings" VERSION PORT ADMIN ADMIN_PASSWORD
 }
 
 cmd_start() {
     local dir pid
     dir=$(abs_dir "${1:-}")
-    load_settings "$dir"
+    use_dir "$dir"
     if pid=$(master_pid "$dir"); then
         wait_greeting "$PORT" || die "cyrus master (pid $pid) from $dir is running but port $PORT does not greet"
         echo "cyrus already running (pid $pid), $dir"
@@ -237,12 +231,14 @@ cmd_start() {
         if pid=$(master_pid "$dir"); then kill -TERM "$pid" 2>/dev/null || true; fi
         die "cyrus did not greet on 127.0.0.1:$PORT within 10 s"
     fi
-    echo "cyrus started (pid $(master_pid "$dir" || echo '?')): imap 127.0.0.1:$PORT, admin $ADMIN, $dir"
+    echo "cyrus $VERSION started (pid $(master_pid "$dir" || echo '?')): imap 127.0.0.1:$PORT, admin $ADMIN, $dir"
 }
 
 cmd_stop() {
-    local pid
-    pid=$(master_pid "$(abs_dir "${1:-}")") || return 0
+    local dir pid
+    dir=$(abs_dir "${1:-}")
+    use_dir "$dir"
+    pid=$(master_pid "$dir") || return 0
     # SIGTERM: master kills its children and exits.
     stop_pid "$pid" "cyrus master"
 }
@@ -253,6 +249,7 @@ cmd_adduser() {
     dir=$(abs_dir "${3:-}")
     valid_name "$name" || die "invalid user name: $name"
     case "$pass" in *$'\n'* | *$'\r'*) die "password must not contain CR or LF" ;; esac
+    use_dir "$dir"
     [ -f "$dir/imapd.conf" ] || die "$dir/imapd.conf does not exist; run start first"
     cmd_install
     set_password "$name" "$pass" "$dir"
@@ -261,12 +258,13 @@ cmd_adduser() {
 cmd_env() {
     local dir
     dir=$(abs_dir "${1:-}")
-    load_settings "$dir"
+    use_dir "$dir"
     printf 'export IMAPLIB_CYRUS_HOST=127.0.0.1\n'
     printf 'export IMAPLIB_CYRUS_PORT=%q\n' "$PORT"
     printf 'export IMAPLIB_CYRUS_ADMIN=%q\n' "$ADMIN"
     printf 'export IMAPLIB_CYRUS_ADMIN_PASSWORD=%q\n' "$ADMIN_PASSWORD"
     printf 'export IMAPLIB_CYRUS_DIR=%q\n' "$dir"
+    printf 'export IMAPLIB_CYRUS_VERSION=%q\n' "$VERSION"
 }
 
 sub="${1:-}"

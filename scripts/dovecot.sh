@@ -7,12 +7,15 @@
 #   scripts/dovecot.sh start [DIR]
 #   scripts/dovecot.sh stop [DIR]
 #   scripts/dovecot.sh adduser [--admin] NAME PASSWORD [DIR]
-#   scripts/dovecot.sh stdio-command USER [DIR]
+#   scripts/dovecot.sh stdio-command [--rev2] USER [DIR]
 #   scripts/dovecot.sh env [DIR]
 #
 # DIR defaults to ${IMAPLIB_DOVECOT_DIR:-/tmp/imaplib-dovecot}. Ports: ${IMAPLIB_IMAP_PORT:-14300}
 # (plain + STARTTLS) and ${IMAPLIB_IMAPS_PORT:-19930} (implicit TLS), both on 127.0.0.1 only.
 # The server never touches the system Dovecot (own base_dir, state_dir, log and instance name).
+# stdio-command --rev2: the session advertises IMAP4rev2 alone (REV2_CAPABILITY), not IMAP4rev1. No
+# Debian build of Dovecot has its IMAP4rev2 support compiled in, so only the advertisement changes: it
+# is for testing what a client does on meeting a server that offers nothing but rev2.
 set -euo pipefail
 
 DOVECOT_BIN=/usr/sbin/dovecot
@@ -20,6 +23,7 @@ IMAP_BIN=/usr/lib/dovecot/imap
 MAIL_USER=imaplibmail
 IMAP_PORT="${IMAPLIB_IMAP_PORT:-14300}"
 IMAPS_PORT="${IMAPLIB_IMAPS_PORT:-19930}"
+REV2_CAPABILITY="IMAP4rev2 IDLE ENABLE NAMESPACE UIDPLUS"
 
 # Each DIR remembers the ports it was prepared with (DIR/ports), so that later calls without the
 # environment variables (env, start) talk about the same server; the variables, when set, win.
@@ -339,6 +343,8 @@ cmd_adduser() {
 }
 
 cmd_stdio_command() {
+    local rev2=()
+    if [ "${1:-}" = "--rev2" ]; then rev2=(-o "imap_capability=$REV2_CAPABILITY"); shift; fi
     [ $# -ge 1 ] && [ $# -le 2 ] || usage
     local user="$1" dir
     dir=$(abs_dir "${2:-}")
@@ -349,8 +355,10 @@ cmd_stdio_command() {
     # Log lines go to stderr (at logout one "Info: Disconnected" line; keep stderr apart).
     # Such a session is never an admin (no userdb fields), so SETQUOTA answers NO there.
     # It must be started with pipes, not a socket, as stdout: as root, imap refuses a socket.
-    printf 'env USER=%q HOME=%q %q -c %q -o log_path=/dev/stderr\n' \
+    printf 'env USER=%q HOME=%q %q -c %q -o log_path=/dev/stderr' \
         "$user" "$dir/home/$user" "$IMAP_BIN" "$dir/dovecot.conf"
+    [ ${#rev2[@]} -eq 0 ] || printf ' %q' "${rev2[@]}"
+    printf '\n'
 }
 
 cmd_env() {

@@ -30,22 +30,18 @@ public static class Dovecot
 
     private static DovecotInfo StartServer()
     {
-        string dir = Environment.GetEnvironmentVariable("IMAPLIB_DOVECOT_DIR")
-            ?? Path.Combine(Path.GetTempPath(), "imaplib-dovecot-tests");
-        Repo.Run("scripts/dovecot.sh", "start", dir);
-        var env = new Dictionary<string, string>();
-        foreach (var line in Repo.Run("scripts/dovecot.sh", "env", dir).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var assignment = line.StartsWith("export ") ? line[7..] : line;
-            int eq = assignment.IndexOf('=');
-            if (eq > 0) env[assignment[..eq]] = assignment[(eq + 1)..].Trim('\'', '"');
-        }
-        return new DovecotInfo(dir, env["IMAPLIB_IMAP_HOST"], int.Parse(env["IMAPLIB_IMAP_PORT"]), int.Parse(env["IMAPLIB_IMAPS_PORT"]),
-            env["IMAPLIB_CA_FILE"], env["IMAPLIB_CLIENT_CERT"], env["IMAPLIB_CLIENT_KEY"], env["IMAPLIB_DOVECOT_CONF"]);
+        var env = Repo.StartServer("scripts/dovecot.sh", Repo.TestDir("IMAPLIB_DOVECOT_DIR", "imaplib-dovecot-tests"));
+        return new DovecotInfo(env["IMAPLIB_DOVECOT_DIR"], env["IMAPLIB_IMAP_HOST"], int.Parse(env["IMAPLIB_IMAP_PORT"]),
+            int.Parse(env["IMAPLIB_IMAPS_PORT"]), env["IMAPLIB_CA_FILE"], env["IMAPLIB_CLIENT_CERT"], env["IMAPLIB_CLIENT_KEY"],
+            env["IMAPLIB_DOVECOT_CONF"]);
     }
 
-    /// <summary>The shell command that runs a preauthenticated IMAP session for <paramref name="user"/> on stdio.</summary>
-    public static string StdioCommand(string user) => Repo.Run("scripts/dovecot.sh", "stdio-command", user, Server.Dir).Trim();
+    /// <summary>The shell command that runs a preauthenticated IMAP session for <paramref name="user"/> on stdio. With
+    /// <paramref name="rev2"/> the session advertises <c>IMAP4rev2</c> alone (<c>IMAP4rev2 IDLE ENABLE NAMESPACE
+    /// UIDPLUS</c>), not IMAP4rev1; Dovecot still behaves as a rev1 server (no Debian build has its rev2 support).</summary>
+    public static string StdioCommand(string user, bool rev2 = false) => rev2
+        ? Repo.Run("scripts/dovecot.sh", "stdio-command", "--rev2", user, Server.Dir).Trim()
+        : Repo.Run("scripts/dovecot.sh", "stdio-command", user, Server.Dir).Trim();
 }
 
 public sealed record DovecotInfo(string Dir, string Host, int Port, int SslPort, string CaFile, string ClientCert, string ClientKey, string Config);
@@ -53,12 +49,7 @@ public sealed record DovecotInfo(string Dir, string Host, int Port, int SslPort,
 public sealed record Account(string User, string Password)
 {
     /// <summary>A logged-in plain-TCP connection to the test server.</summary>
-    public IMAP4 Connect()
-    {
-        var M = new IMAP4(Dovecot.Server.Host, Dovecot.Server.Port, timeout: 30);
-        M.login(User, Password);
-        return M;
-    }
+    public IMAP4 Connect() => Repo.Login(Dovecot.Server.Host, Dovecot.Server.Port, User, Password);
 }
 
 /// <summary>The repository the tests run from, and a way to run its scripts.</summary>
@@ -77,12 +68,16 @@ public static class Repo
 
     /// <summary>Runs a repository script (bounded to ten minutes: a first run may install packages) and returns
     /// its standard output; a non-zero exit fails with the script's standard error.</summary>
-    public static string Run(string script, params string[] args)
+    public static string Run(string script, params string[] args) => RunWith(script, null, args);
+
+    /// <summary><see cref="Run"/> with more environment variables for the script (they win over the defaults).</summary>
+    public static string RunWith(string script, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Root };
         // The test server has ports of its own, so it never collides with the demo's or the benchmark's.
         start.Environment["IMAPLIB_IMAP_PORT"] = Environment.GetEnvironmentVariable("IMAPLIB_TEST_IMAP_PORT") ?? "14310";
         start.Environment["IMAPLIB_IMAPS_PORT"] = Environment.GetEnvironmentVariable("IMAPLIB_TEST_IMAPS_PORT") ?? "19931";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(Root, script));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
@@ -96,5 +91,34 @@ public static class Repo
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{script} {string.Join(' ', args)} exited with {process.ExitCode}: {stderr.Result}");
         return stdout;
+    }
+
+    /// <summary>The folder a test server runs from: <paramref name="variable"/> when it is set, else
+    /// <paramref name="name"/> in the temporary folder.</summary>
+    public static string TestDir(string variable, string name) =>
+        Environment.GetEnvironmentVariable(variable) ?? Path.Combine(Path.GetTempPath(), name);
+
+    /// <summary>Starts a private server with <c><paramref name="script"/> start <paramref name="dir"/></c> (it does
+    /// nothing when that server runs already) and returns what <c><paramref name="script"/> env DIR</c> exports: its
+    /// host, ports, folder.</summary>
+    public static Dictionary<string, string> StartServer(string script, string dir, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        RunWith(script, environment, "start", dir);
+        var exports = new Dictionary<string, string>();
+        foreach (var line in RunWith(script, environment, "env", dir).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var assignment = line.StartsWith("export ") ? line[7..] : line;
+            int eq = assignment.IndexOf('=');
+            if (eq > 0) exports[assignment[..eq]] = assignment[(eq + 1)..].Trim('\'', '"');
+        }
+        return exports;
+    }
+
+    /// <summary>A plain-TCP connection to <paramref name="host"/>:<paramref name="port"/>, logged in.</summary>
+    public static IMAP4 Login(string host, int port, string user, string password)
+    {
+        var M = new IMAP4(host, port, timeout: 30);
+        M.login(user, password);
+        return M;
     }
 }

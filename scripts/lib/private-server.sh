@@ -65,3 +65,91 @@ stop_pid() {
     kill -KILL "$pid" 2>/dev/null || true
     die "$label (pid $pid) did not exit in 10 s; killed"
 }
+
+# Each DIR remembers the settings its server was started with (a file such as DIR/settings), so that
+# later calls without the environment variables (env, stop, adduser) talk about the same server.
+# load_settings FILE NAME=ENVVAR...: sets each NAME from FILE unless ENVVAR is set (the variable wins).
+load_settings() {
+    local file="$1" pair name envvar saved
+    shift
+    [ -f "$file" ] || return 0
+    for pair in "$@"; do
+        name="${pair%%=*}"
+        envvar="${pair#*=}"
+        [ -z "${!envvar:-}" ] || continue
+        # shellcheck disable=SC1090
+        saved=$(. "$file"; printf '%s' "${!name-}")
+        [ -z "$saved" ] || printf -v "$name" '%s' "$saved"
+    done
+}
+
+# save_settings FILE NAME...: writes the current values of the NAMEs for load_settings.
+save_settings() {
+    local file="$1" name
+    shift
+    for name in "$@"; do printf '%s=%q\n' "$name" "${!name}"; done >"$file.tmp.$$"
+    mv -f "$file.tmp.$$" "$file"
+}
+
+# Debian's multiarch library folder name, e.g. x86_64-linux-gnu.
+MULTIARCH=$(gcc -print-multiarch 2>/dev/null || true)
+[ -n "$MULTIARCH" ] || MULTIARCH="$(uname -m)-linux-gnu"
+
+# missing_libs LIBRARY_PATH PROGRAM...: the shared libraries the PROGRAMs cannot find when run with
+# LD_LIBRARY_PATH=LIBRARY_PATH (empty when all is well); a missing program is named too.
+missing_libs() {
+    local path="$1" prog
+    shift
+    for prog in "$@"; do
+        [ -e "$prog" ] || { echo "$prog (missing)"; continue; }
+        LD_LIBRARY_PATH="$path" ldd "$prog" 2>/dev/null | awk '/not found/ { print $1 }'
+    done | sort -u
+}
+
+# Runs a command with its output set aside: shown, and the script stopped, only when it fails.
+quietly() {
+    local log rc=0
+    log=$(mktemp)
+    "$@" >"$log" 2>&1 || rc=$?
+    if [ "$rc" -ne 0 ]; then
+        cat "$log" >&2
+        rm -f "$log"
+        die "$1 ${2:-} failed (exit $rc)"
+    fi
+    rm -f "$log"
+}
+
+# Options for every apt-get call: wait for the dpkg lock (other test runs may be installing too).
+APT_WAIT=(-o DPkg::Lock::Timeout=300)
+
+# apt_install PACKAGE...: installs ordinary Debian packages (libraries, tools that conflict with
+# nothing), refreshing the package lists first on a fresh machine that does not know the first one.
+apt_install() {
+    is_root || die "installing $* needs root"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-cache show "$1" >/dev/null 2>&1; then
+        quietly apt-get "${APT_WAIT[@]}" update -qq
+    fi
+    quietly apt-get "${APT_WAIT[@]}" install -y -qq --no-install-recommends "$@"
+}
+
+# unpack_debs ROOT PACKAGE...: downloads the PACKAGEs (apt-get download; the array APT_OPTS may hold
+# options such as a private source list) and unpacks them with dpkg-deb into ROOT without installing
+# them. The tree is unpacked beside ROOT and then swapped in, so a half-unpacked tree is never used.
+unpack_debs() {
+    local root="$1" tmp new deb
+    shift
+    tmp=$(mktemp -d)
+    # apt-get download runs as the _apt user when it can: let it write the folder.
+    chmod 777 "$tmp"
+    (cd "$tmp" && quietly apt-get "${APT_OPTS[@]}" download "$@") || { rm -rf "$tmp"; exit 1; }
+    new="$root.new.$$"
+    rm -rf "$new"
+    mkdir -p "$new"
+    for deb in "$tmp"/*.deb; do
+        dpkg-deb -x "$deb" "$new" || { rm -rf "$tmp" "$new"; die "dpkg-deb -x $deb failed"; }
+    done
+    rm -rf "$root" "$tmp"
+    mv "$new" "$root"
+}
+APT_OPTS=()
