@@ -90,7 +90,9 @@ public class CorpusRecordingTests
     public static readonly IReadOnlyList<RealServer> Servers =
     [
         new("dovecot", () => (Dovecot.Server.Host, Dovecot.Server.Port), password => Dovecot.NewAccount(password).User, ""),
-        new("cyrus", () => (Cyrus.Server.Host, Cyrus.Server.Port), password => Cyrus.NewAccount(password).User, ""),
+        new("cyrus-3.6", () => (Cyrus.V36.Server.Host, Cyrus.V36.Server.Port), password => Cyrus.V36.NewAccount(password).User, ""),
+        new("cyrus-3.10", () => (Cyrus.V310.Server.Host, Cyrus.V310.Server.Port), password => Cyrus.V310.NewAccount(password).User, ""),
+        new("courier", () => (Courier.Server.Host, Courier.Server.Port), password => Courier.NewAccount(password).User, "INBOX."),
     ];
 
     public static IEnumerable<TestCaseData> Cases() =>
