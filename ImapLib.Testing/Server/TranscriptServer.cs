@@ -111,7 +111,7 @@ public sealed class TranscriptServer : IDisposable
     {
         List<Connection> connections;
         lock (_gate) connections = [.. _connections];
-        foreach (var connection in connections) connection.Finished.Wait(ClientTimeout);
+        foreach (var connection in connections) connection.Played.Wait(ClientTimeout);
         lock (_gate)
         {
             if (_failures.Count > 0)
@@ -202,7 +202,8 @@ public sealed class TranscriptServer : IDisposable
 
         public TranscriptPlayer? Player { get; }
         public TranscriptRecorder? Recorder { get; }
-        public ManualResetEventSlim Finished { get; } = new();
+        /// <summary>Set when the transcript has been played to its end, or the connection ended.</summary>
+        public ManualResetEventSlim Played { get; } = new();
 
         public void Start()
         {
@@ -221,7 +222,7 @@ public sealed class TranscriptServer : IDisposable
             {
                 _server.Failed(e);
                 Close();
-                Finished.Set();
+                Played.Set();
                 return;
             }
             Run(() => Pump(_client, _upstreamSocket, Recorder!.Client, fromServer: false), "record client");
@@ -233,7 +234,7 @@ public sealed class TranscriptServer : IDisposable
             var thread = new Thread(() =>
             {
                 try { body(); }
-                finally { Finished.Set(); }
+                finally { Played.Set(); }
             }) { IsBackground = true, Name = $"TranscriptServer {name}" };
             _threads.Add(thread);
             thread.Start();
@@ -284,12 +285,20 @@ public sealed class TranscriptServer : IDisposable
                         stream = new DeflateDuplex(stream);
                         continue;
                     }
+                    if (next is null) Played.Set();
                     int read = stream.Read(buffer);
                     if (read == 0)
                     {
                         if (next is not null)
                             throw new TranscriptMismatchException(player.Source, next.LineNumber, next.Text, null,
                                 "the client closed the connection before this step of the transcript");
+                        return;
+                    }
+                    if (next is null && IsLogout(buffer.AsSpan(0, read)) is { } tag)
+                    {
+                        // Disposing a client logs out; a transcript that ends before that is still complete.
+                        stream.Write([.. "* BYE the transcript is complete\r\n"u8, .. tag, .. " OK LOGOUT\r\n"u8]);
+                        stream.Flush();
                         return;
                     }
                     player.ClientSent(buffer.AsSpan(0, read));
@@ -314,6 +323,13 @@ public sealed class TranscriptServer : IDisposable
             {
                 Close();
             }
+        }
+
+        /// <summary>The tag of <paramref name="line"/> when it is exactly a LOGOUT command, or null.</summary>
+        private static byte[]? IsLogout(ReadOnlySpan<byte> line)
+        {
+            int space = line.IndexOf((byte)' ');
+            return space > 0 && line[space..].SequenceEqual(" LOGOUT\r\n"u8) ? line[..space].ToArray() : null;
         }
 
         private SslStream Secure(Stream stream)
