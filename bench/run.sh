@@ -2,6 +2,7 @@
 # ImapLib benchmark (issue 6): ImapLib vs CPython's imaplib vs MailKit vs a raw reader, same data, one run.
 #
 # Usage: bench/run.sh [--quick] [--reps N] [--rounds R] [--only ID,ID,...] [--no-tls]
+#        bench/run.sh --kit-replay [--reps N]   the test kit's replay of a recorded 10,000-message FETCH vs live
 #   --quick   smoke run: 1 repetition, no warm-up, 200/3/100 messages instead of 2,000/20/1,000
 #   --reps N  timed repetitions per client and scenario (default 9), split over R interleaved rounds
 #             (default 3), each round a fresh process per client with one untimed warm-up repetition
@@ -60,6 +61,13 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 
 mkdir -p bench/results
+# --kit-replay: only the test kit's benchmark (a recorded 10,000-message FETCH replayed vs the live session).
+if [ "${1:-}" = --kit-replay ]; then
+    shift
+    "$exe" kit-replay --host "$IMAPLIB_IMAP_HOST" --port "$IMAPLIB_IMAP_PORT" --ca "$IMAPLIB_CA_FILE" --user "$user" --password "$password" \
+        --out "$root/bench/results/kit-replay.json" "$@" | tee "$root/bench/results/kit-replay.md"
+    exit "${PIPESTATUS[0]}"
+fi
 # A smoke run must not overwrite the full results that checks read.
 out="$root/bench/results/latest.json"
 for arg in "$@"; do
