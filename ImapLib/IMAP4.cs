@@ -123,21 +123,39 @@ public partial class IMAP4 : IDisposable
     /// Connects to <paramref name="host"/>:<paramref name="port"/> (the local host when empty), reads the greeting
     /// and the capabilities. A greeting of OK gives state NONAUTH, PREAUTH gives AUTH; anything else raises.
     /// </summary>
+    /// <remarks>The parameters are exactly CPython's; <see cref="IMAP4(ImapOptions, string, int, double?)"/> takes
+    /// ImapLib's own settings (such as <see cref="command_timeout"/>) as well.</remarks>
     /// <param name="host">Host name or address; "" means the local host.</param>
     /// <param name="port">TCP port.</param>
     /// <param name="timeout">Seconds to wait for connecting and for each read or write; null waits for ever.</param>
-    /// <param name="command_timeout">Seconds a whole command may take (see <see cref="command_timeout"/>); null (the
-    /// default, as in CPython) for no bound.</param>
     /// <exception cref="ArgumentException"><paramref name="timeout"/> is zero or negative (non-blocking is not supported).</exception>
     /// <exception cref="SocketException">The host name does not resolve, or the connection is refused (Python raises
     /// the socket's <c>OSError</c> here too).</exception>
     /// <exception cref="TimeoutException">Connecting took longer than <paramref name="timeout"/> (Python: <c>TimeoutError</c>).</exception>
     /// <exception cref="abort">The connection broke after it was made (end of stream, reset, a timed-out read).</exception>
     /// <exception cref="error">The greeting was neither OK nor PREAUTH, or the server is not IMAP4.</exception>
-    public IMAP4(string host = "", int port = imaplib.IMAP4_PORT, double? timeout = null, double? command_timeout = null)
+    public IMAP4(string host = "", int port = imaplib.IMAP4_PORT, double? timeout = null)
+        : this(new ImapOptions(), host, port, timeout)
     {
-        _sink = new UntaggedStore(_append_untagged);
-        this.command_timeout = command_timeout;
+    }
+
+    /// <summary>
+    /// Connects as <see cref="IMAP4(string, int, double?)"/> does, with ImapLib's own settings applied before the
+    /// greeting is read (so a <see cref="ImapOptions.command_timeout"/> bounds the greeting too).
+    /// </summary>
+    /// <param name="options">Settings beyond CPython's arguments.</param>
+    /// <param name="host">Host name or address; "" means the local host.</param>
+    /// <param name="port">TCP port.</param>
+    /// <param name="timeout">Seconds to wait for connecting and for each read or write; null waits for ever.</param>
+    /// <exception cref="ArgumentException"><paramref name="timeout"/> is zero or negative, or an option is out of range.</exception>
+    /// <exception cref="SocketException">The host name does not resolve, or the connection is refused.</exception>
+    /// <exception cref="TimeoutException">Connecting took longer than <paramref name="timeout"/>.</exception>
+    /// <exception cref="abort">The connection broke after it was made, or <see cref="command_timeout"/> passed.</exception>
+    /// <exception cref="error">The greeting was neither OK nor PREAUTH, or the server is not IMAP4.</exception>
+    public IMAP4(ImapOptions options, string host = "", int port = imaplib.IMAP4_PORT, double? timeout = null)
+        : this(connect: false)
+    {
+        Apply(options);
         Connect(host, port, timeout);
     }
 
@@ -146,6 +164,14 @@ public partial class IMAP4 : IDisposable
     {
         _sink = new UntaggedStore(_append_untagged);
         if (connect) Connect("", imaplib.IMAP4_PORT, null);
+    }
+
+    /// <summary>Takes ImapLib's own settings (a subclass calls it before <see cref="Connect"/>).</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    protected void Apply(ImapOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        command_timeout = options.command_timeout;
     }
 
     /// <summary>Opens the transport and reads the greeting (Python's <c>__init__</c> after its field set-up).

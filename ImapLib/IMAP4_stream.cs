@@ -24,11 +24,23 @@ public class IMAP4_stream : IMAP4
     /// <summary>Starts <paramref name="command"/> and reads its greeting and capabilities.</summary>
     /// <param name="command">A shell command line.</param>
     /// <param name="timeout">Seconds to wait for each read from the process; null waits for ever.</param>
-    /// <param name="command_timeout">Seconds a whole command may take (see <see cref="IMAP4.command_timeout"/>).</param>
     /// <exception cref="IMAP4.abort">The command could not start, or ended before or during the greeting.</exception>
-    public IMAP4_stream(string command, double? timeout = null, double? command_timeout = null) : base(connect: false)
+    /// <remarks>The parameters are exactly CPython's; the overload taking <see cref="ImapOptions"/> first takes ImapLib's
+    /// own settings as well.</remarks>
+    public IMAP4_stream(string command, double? timeout = null) : this(new ImapOptions(), command, timeout)
     {
-        this.command_timeout = command_timeout;
+    }
+
+    /// <summary>Starts <paramref name="command"/> as the constructor with CPython's parameters does, with ImapLib's own
+    /// settings applied before the greeting is read.</summary>
+    /// <param name="options">Settings beyond CPython's arguments.</param>
+    /// <param name="command">A shell command line.</param>
+    /// <param name="timeout">Seconds to wait for each read from the process; null waits for ever.</param>
+    /// <exception cref="IMAP4.abort">The command could not start, or ended before or during the greeting.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public IMAP4_stream(ImapOptions options, string command, double? timeout = null) : base(connect: false)
+    {
+        Apply(options);
         this.command = command ?? throw new ArgumentNullException(nameof(command));
         Connect("", 0, timeout);
     }
