@@ -409,7 +409,7 @@ public partial class IMAP4
         var result = SimpleCommand(name, Raw("DEFLATE"));
         if (result.typ != "OK") return result;
         // What the reader already holds after the OK line is the start of the compressed stream: hand it over.
-        SetStream(new DeflateConnection(current, _reader?.TakeBuffered() ?? []), socket());
+        SetStream(new DeflateConnection(current, _reader?.TakeBuffered() ?? []), _sock);
         _compressed = true;
         return result;
     }
@@ -427,7 +427,7 @@ public partial class IMAP4
     protected virtual void UpgradeToTls(SslClientAuthenticationOptions ssl_context)
     {
         var plain = Stream ?? throw new error("STARTTLS needs the default socket transport, or an override of UpgradeToTls");
-        SetStream(ssl.Handshake(plain, ssl_context, host, port), socket());
+        SetStream(ssl.Handshake(plain, ssl_context, host, port), _sock);
     }
 
     /// <summary>Changes flags: <paramref name="command"/> is FLAGS, +FLAGS or -FLAGS (optionally .SILENT);

@@ -64,8 +64,9 @@ public partial class IMAP4 : IDisposable
     /// <summary>The protocol version chosen from <see cref="capabilities"/> (IMAP4REV1 or IMAP4).</summary>
     public string? PROTOCOL_VERSION { get; private set; }
 
-    /// <summary>Commands sent and not yet collected: tag → null, or the tagged result once it arrived.</summary>
-    public Dictionary<string, ImapResult?> tagged_commands { get; } = [];
+    /// <summary>Commands sent and not yet collected: tag → null, or the tagged result once it arrived. The tags are
+    /// bytes, as in CPython (<c>M.tagged_commands[tag]</c> with a tag from <see cref="_new_tag"/>).</summary>
+    public Dictionary<PyBytes, ImapResult?> tagged_commands { get; } = [];
 
     /// <summary>Untagged responses received and not yet consumed, by response name (FETCH, EXISTS, ...),
     /// including the bracketed codes of OK/NO/BAD lines (UIDVALIDITY, READ-ONLY, ...).</summary>
@@ -82,6 +83,15 @@ public partial class IMAP4 : IDisposable
 
     /// <summary>The tag prefix of this connection (four letters A–P, chosen at random as Python does).</summary>
     public PyBytes tagpre { get; private set; }
+
+    /// <summary>
+    /// Python's <c>literal</c> attribute: bytes the next command sends as a literal at the end of its line
+    /// (<c>{n}</c>, then these bytes once the server's continuation came), after which it is null again. The usual
+    /// use is a search term in UTF-8: <c>M.literal = "текст"u8; M.search("UTF-8", "TEXT")</c> sends
+    /// <c>SEARCH CHARSET UTF-8 TEXT {10}</c> and the ten bytes. Null (the default) sends nothing extra. APPEND and
+    /// AUTHENTICATE, which send literals of their own, discard it, as CPython's do.
+    /// </summary>
+    public PyBytes? literal { get; set; }
 
     /// <summary>
     /// Send APPEND literals without waiting for the server's "+" when it offers LITERAL+ (RFC 7888), saving a
@@ -307,8 +317,15 @@ public partial class IMAP4 : IDisposable
         _sock?.Dispose();
     }
 
-    /// <summary>The socket of the connection (null for transports without one).</summary>
-    public virtual Socket? socket() => _sock;
+    /// <summary>The socket of the connection, as Python's <c>M.socket()</c>: the TCP socket (for <see cref="IMAP4_SSL"/>
+    /// the one under the TLS stream), never null once connected, so <c>M.socket().Poll(...)</c> ports a
+    /// <c>select.select([M.socket()], ...)</c> loop as it is.</summary>
+    /// <remarks>The library itself never calls this hook. A transport without a socket raises: <see cref="IMAP4_stream"/>
+    /// (CPython's has none either) and a subclass that replaces the other hooks; such a subclass may override it to
+    /// return a socket of its own (one end of a connected pair, say) for code under test that polls it.</remarks>
+    /// <exception cref="InvalidOperationException">The transport has no socket (not connected over TCP).</exception>
+    public virtual Socket socket() =>
+        _sock ?? throw new InvalidOperationException("this connection has no socket (it is not a TCP connection, or not open)");
 
     private LineReader Reader => _reader ?? throw new abort("socket error: connection is not open");
 

@@ -9,6 +9,9 @@ namespace ImapLib;
 /// <c>/usr/lib/dovecot/imap</c> or <c>ssh host exec imapd</c>. The process is reaped on
 /// <see cref="shutdown"/>, <see cref="IMAP4.logout"/> and Dispose.
 /// </summary>
+/// <remarks>The child's standard error is passed on, line by line, to <see cref="Console.Error"/> (where CPython's child
+/// writes it: the terminal, unless redirected), and its last 2 kB are kept for the <see cref="IMAP4.abort"/> raised
+/// when the child ends unexpectedly. <see cref="IMAP4.socket"/> raises: there is no socket, as in CPython.</remarks>
 public class IMAP4_stream : IMAP4
 {
     private const int StderrTailBytes = 2048;
@@ -68,9 +71,12 @@ public class IMAP4_stream : IMAP4
             throw new abort($"could not start {PyRepr.Of(command)}: {e.Message}", e);
         }
         process = child;
+        // The child's standard error goes on to this process's, line by line, as CPython leaves it on the terminal
+        // (a server's own diagnostics appear there); its tail is also kept for the abort message when the child ends.
         child.ErrorDataReceived += (_, line) =>
         {
             if (line.Data is null) return;
+            Console.Error.WriteLine(line.Data);
             lock (_stderrTail)
             {
                 _stderrTail.Append(line.Data).Append('\n');

@@ -124,7 +124,7 @@ public class TestImaplib
         try
         {
             using var M = new IMAP4();
-            var remote = (System.Net.IPEndPoint)M.socket()!.RemoteEndPoint!;
+            var remote = (System.Net.IPEndPoint)M.socket().RemoteEndPoint!;
             Assert.That(System.Net.IPAddress.IsLoopback(remote.Address) && remote.Port == imaplib.IMAP4_PORT);
         }
         catch (Exception e) when (e is IMAP4.error or IMAP4.abort)
