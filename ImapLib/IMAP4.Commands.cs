@@ -426,7 +426,7 @@ public partial class IMAP4
     {
         var current = Stream ?? throw new error("COMPRESS needs the built-in transport");
         // What the reader already holds after the OK line is the start of the compressed stream: hand it over.
-        SetStream(new DeflateConnection(current, _reader?.TakeBuffered() ?? []), socket());
+        SetStream(new DeflateConnection(current, _reader?.TakeBuffered() ?? []), _sock);
     }
 
     /// <summary>True once <see cref="compress"/> succeeded.</summary>
@@ -442,7 +442,7 @@ public partial class IMAP4
     protected virtual void UpgradeToTls(SslClientAuthenticationOptions ssl_context)
     {
         var plain = Stream ?? throw new error("STARTTLS needs the default socket transport, or an override of UpgradeToTls");
-        SetStream(ssl.Handshake(plain, ssl_context, host, port), socket());
+        SetStream(ssl.Handshake(plain, ssl_context, host, port), _sock);
     }
 
     /// <summary>Changes flags: <paramref name="command"/> is FLAGS, +FLAGS or -FLAGS (optionally .SILENT);

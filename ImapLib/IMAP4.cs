@@ -64,8 +64,9 @@ public partial class IMAP4 : IDisposable
     /// <summary>The protocol version chosen from <see cref="capabilities"/> (IMAP4REV1 or IMAP4).</summary>
     public string? PROTOCOL_VERSION { get; private set; }
 
-    /// <summary>Commands sent and not yet collected: tag → null, or the tagged result once it arrived.</summary>
-    public Dictionary<string, ImapResult?> tagged_commands { get; } = [];
+    /// <summary>Commands sent and not yet collected: tag → null, or the tagged result once it arrived. The tags are
+    /// bytes, as in CPython (<c>M.tagged_commands[tag]</c> with a tag from <see cref="_new_tag"/>).</summary>
+    public Dictionary<PyBytes, ImapResult?> tagged_commands { get; } = [];
 
     /// <summary>Untagged responses received and not yet consumed, by response name (FETCH, EXISTS, ...),
     /// including the bracketed codes of OK/NO/BAD lines (UIDVALIDITY, READ-ONLY, ...).</summary>
@@ -82,6 +83,15 @@ public partial class IMAP4 : IDisposable
 
     /// <summary>The tag prefix of this connection (four letters A–P, chosen at random as Python does).</summary>
     public PyBytes tagpre { get; private set; }
+
+    /// <summary>
+    /// Python's <c>literal</c> attribute: bytes the next command sends as a literal at the end of its line
+    /// (<c>{n}</c>, then these bytes once the server's continuation came), after which it is null again. The usual
+    /// use is a search term in UTF-8: <c>M.literal = "текст"u8; M.search("UTF-8", "TEXT")</c> sends
+    /// <c>SEARCH CHARSET UTF-8 TEXT {10}</c> and the ten bytes. Null (the default) sends nothing extra. APPEND and
+    /// AUTHENTICATE, which send literals of their own, discard it, as CPython's do.
+    /// </summary>
+    public PyBytes? literal { get; set; }
 
     /// <summary>
     /// Send APPEND literals without waiting for the server's "+" when it offers LITERAL+ (RFC 7888), saving a
@@ -123,21 +133,39 @@ public partial class IMAP4 : IDisposable
     /// Connects to <paramref name="host"/>:<paramref name="port"/> (the local host when empty), reads the greeting
     /// and the capabilities. A greeting of OK gives state NONAUTH, PREAUTH gives AUTH; anything else raises.
     /// </summary>
+    /// <remarks>The parameters are exactly CPython's; <see cref="IMAP4(ImapOptions, string, int, double?)"/> takes
+    /// ImapLib's own settings (such as <see cref="command_timeout"/>) as well.</remarks>
     /// <param name="host">Host name or address; "" means the local host.</param>
     /// <param name="port">TCP port.</param>
     /// <param name="timeout">Seconds to wait for connecting and for each read or write; null waits for ever.</param>
-    /// <param name="command_timeout">Seconds a whole command may take (see <see cref="command_timeout"/>); null (the
-    /// default, as in CPython) for no bound.</param>
     /// <exception cref="ArgumentException"><paramref name="timeout"/> is zero or negative (non-blocking is not supported).</exception>
     /// <exception cref="SocketException">The host name does not resolve, or the connection is refused (Python raises
     /// the socket's <c>OSError</c> here too).</exception>
     /// <exception cref="TimeoutException">Connecting took longer than <paramref name="timeout"/> (Python: <c>TimeoutError</c>).</exception>
     /// <exception cref="abort">The connection broke after it was made (end of stream, reset, a timed-out read).</exception>
     /// <exception cref="error">The greeting was neither OK nor PREAUTH, or the server is not IMAP4.</exception>
-    public IMAP4(string host = "", int port = imaplib.IMAP4_PORT, double? timeout = null, double? command_timeout = null)
+    public IMAP4(string host = "", int port = imaplib.IMAP4_PORT, double? timeout = null)
+        : this(new ImapOptions(), host, port, timeout)
     {
-        _sink = new UntaggedStore(_append_untagged);
-        this.command_timeout = command_timeout;
+    }
+
+    /// <summary>
+    /// Connects as <see cref="IMAP4(string, int, double?)"/> does, with ImapLib's own settings applied before the
+    /// greeting is read (so a <see cref="ImapOptions.command_timeout"/> bounds the greeting too).
+    /// </summary>
+    /// <param name="options">Settings beyond CPython's arguments.</param>
+    /// <param name="host">Host name or address; "" means the local host.</param>
+    /// <param name="port">TCP port.</param>
+    /// <param name="timeout">Seconds to wait for connecting and for each read or write; null waits for ever.</param>
+    /// <exception cref="ArgumentException"><paramref name="timeout"/> is zero or negative, or an option is out of range.</exception>
+    /// <exception cref="SocketException">The host name does not resolve, or the connection is refused.</exception>
+    /// <exception cref="TimeoutException">Connecting took longer than <paramref name="timeout"/>.</exception>
+    /// <exception cref="abort">The connection broke after it was made, or <see cref="command_timeout"/> passed.</exception>
+    /// <exception cref="error">The greeting was neither OK nor PREAUTH, or the server is not IMAP4.</exception>
+    public IMAP4(ImapOptions options, string host = "", int port = imaplib.IMAP4_PORT, double? timeout = null)
+        : this(connect: false)
+    {
+        Apply(options);
         Connect(host, port, timeout);
     }
 
@@ -146,6 +174,14 @@ public partial class IMAP4 : IDisposable
     {
         _sink = new UntaggedStore(_append_untagged);
         if (connect) Connect("", imaplib.IMAP4_PORT, null);
+    }
+
+    /// <summary>Takes ImapLib's own settings (a subclass calls it before <see cref="Connect"/>).</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    protected void Apply(ImapOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        command_timeout = options.command_timeout;
     }
 
     /// <summary>Opens the transport and reads the greeting (Python's <c>__init__</c> after its field set-up).
@@ -281,8 +317,15 @@ public partial class IMAP4 : IDisposable
         _sock?.Dispose();
     }
 
-    /// <summary>The socket of the connection (null for transports without one).</summary>
-    public virtual Socket? socket() => _sock;
+    /// <summary>The socket of the connection, as Python's <c>M.socket()</c>: the TCP socket (for <see cref="IMAP4_SSL"/>
+    /// the one under the TLS stream), never null once connected, so <c>M.socket().Poll(...)</c> ports a
+    /// <c>select.select([M.socket()], ...)</c> loop as it is.</summary>
+    /// <remarks>The library itself never calls this hook. A transport without a socket raises: <see cref="IMAP4_stream"/>
+    /// (CPython's has none either) and a subclass that replaces the other hooks; such a subclass may override it to
+    /// return a socket of its own (one end of a connected pair, say) for code under test that polls it.</remarks>
+    /// <exception cref="InvalidOperationException">The transport has no socket (not connected over TCP).</exception>
+    public virtual Socket socket() =>
+        _sock ?? throw new InvalidOperationException("this connection has no socket (it is not a TCP connection, or not open)");
 
     private LineReader Reader => _reader ?? throw new abort("socket error: connection is not open");
 

@@ -9,6 +9,9 @@ namespace ImapLib;
 /// <c>/usr/lib/dovecot/imap</c> or <c>ssh host exec imapd</c>. The process is reaped on
 /// <see cref="shutdown"/>, <see cref="IMAP4.logout"/> and Dispose.
 /// </summary>
+/// <remarks>The child's standard error is passed on, line by line, to <see cref="Console.Error"/> (where CPython's child
+/// writes it: the terminal, unless redirected), and its last 2 kB are kept for the <see cref="IMAP4.abort"/> raised
+/// when the child ends unexpectedly. <see cref="IMAP4.socket"/> raises: there is no socket, as in CPython.</remarks>
 public class IMAP4_stream : IMAP4
 {
     private const int StderrTailBytes = 2048;
@@ -24,11 +27,23 @@ public class IMAP4_stream : IMAP4
     /// <summary>Starts <paramref name="command"/> and reads its greeting and capabilities.</summary>
     /// <param name="command">A shell command line.</param>
     /// <param name="timeout">Seconds to wait for each read from the process; null waits for ever.</param>
-    /// <param name="command_timeout">Seconds a whole command may take (see <see cref="IMAP4.command_timeout"/>).</param>
     /// <exception cref="IMAP4.abort">The command could not start, or ended before or during the greeting.</exception>
-    public IMAP4_stream(string command, double? timeout = null, double? command_timeout = null) : base(connect: false)
+    /// <remarks>The parameters are exactly CPython's; the overload taking <see cref="ImapOptions"/> first takes ImapLib's
+    /// own settings as well.</remarks>
+    public IMAP4_stream(string command, double? timeout = null) : this(new ImapOptions(), command, timeout)
     {
-        this.command_timeout = command_timeout;
+    }
+
+    /// <summary>Starts <paramref name="command"/> as the constructor with CPython's parameters does, with ImapLib's own
+    /// settings applied before the greeting is read.</summary>
+    /// <param name="options">Settings beyond CPython's arguments.</param>
+    /// <param name="command">A shell command line.</param>
+    /// <param name="timeout">Seconds to wait for each read from the process; null waits for ever.</param>
+    /// <exception cref="IMAP4.abort">The command could not start, or ended before or during the greeting.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public IMAP4_stream(ImapOptions options, string command, double? timeout = null) : base(connect: false)
+    {
+        Apply(options);
         this.command = command ?? throw new ArgumentNullException(nameof(command));
         Connect("", 0, timeout);
     }
@@ -56,9 +71,12 @@ public class IMAP4_stream : IMAP4
             throw new abort($"could not start {PyRepr.Of(command)}: {e.Message}", e);
         }
         process = child;
+        // The child's standard error goes on to this process's, line by line, as CPython leaves it on the terminal
+        // (a server's own diagnostics appear there); its tail is also kept for the abort message when the child ends.
         child.ErrorDataReceived += (_, line) =>
         {
             if (line.Data is null) return;
+            Console.Error.WriteLine(line.Data);
             lock (_stderrTail)
             {
                 _stderrTail.Append(line.Data).Append('\n');

@@ -70,7 +70,7 @@ public partial class IMAP4
     {
         private readonly IMAP4 _imap;
         private readonly double? _duration;
-        private string _tag = "";
+        private PyBytes _tag;
         private string _savedState = "";
         private DateTime? _deadline;
         private IdleQueue? _queue;   // null until entered

@@ -90,15 +90,29 @@ public sealed class ImapItem : IEquatable<ImapItem>, IEnumerable<ImapItem?>
         get
         {
             if (_items is not null)
-                return _items[index < 0 ? _items.Count + index : index]!;
+                return _items[PyIndex.Of(index, _items.Count)]!;
             if (_header is not null)
-                return (index < 0 ? 2 + index : index) switch
+                return PyIndex.Of(index, 2) switch
                 {
                     0 => FromBytes(_header),
                     1 => FromBytes(_body!),
                     _ => throw new ArgumentOutOfRangeException(nameof(index), "a pair has two elements"),
                 };
             throw new InvalidOperationException("a byte-string item is not indexable; use .Bytes");
+        }
+    }
+
+    /// <summary>Python's slice of a byte string or a list, <c>item[a:b]</c> as a range: <c>data[0][1][..200]</c> is the
+    /// first 200 bytes of a literal (<c>[:200]</c>), cut down to what there is as Python's slice is.</summary>
+    /// <exception cref="InvalidOperationException">The item is a pair (slice its parts, <c>item[1][..200]</c>).</exception>
+    public ImapItem this[Range range]
+    {
+        get
+        {
+            if (_header is not null)
+                throw new InvalidOperationException("a pair is not sliced here; slice one of its parts, item[0] or item[1]");
+            var (start, length) = PyIndex.Slice(range, Length);
+            return _bytes is not null ? FromBytes(_bytes.AsSpan(start, length).ToArray()) : List([.. _items!.Skip(start).Take(length)]);
         }
     }
 

@@ -98,11 +98,23 @@ public sealed class ImapData : List<ImapItem?>
 
     /// <summary>Python's <c>data[i]</c>. Typed as never null, as Python code reads it: <c>data[0].split()</c> needs no
     /// <c>!</c>. An item that is Python's <c>None</c> is still null at run time (<c>data[0] is null</c> tests it), where
-    /// Python would fail on the same line.</summary>
+    /// Python would fail on the same line. A negative index counts from the end, as in Python (<c>data[-1]</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The index is out of range (Python's IndexError).</exception>
     public new ImapItem this[int index]
     {
-        get => base[index]!;
-        set => base[index] = value;
+        get => base[PyIndex.Of(index, Count)]!;
+        set => base[PyIndex.Of(index, Count)] = value;
+    }
+
+    /// <summary>Python's slice <c>data[a:b]</c> as a range (<c>data[1..]</c>, <c>data[^2..]</c>): a new list, cut down
+    /// to the list as Python's is.</summary>
+    public ImapData this[Range range]
+    {
+        get
+        {
+            var (start, length) = PyIndex.Slice(range, Count);
+            return new ImapData(GetRange(start, length));
+        }
     }
 
     /// <summary>Enumerates the items, typed as never null (see the indexer): <c>foreach (var item in data)</c>.</summary>

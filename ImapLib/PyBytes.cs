@@ -40,10 +40,18 @@ public readonly struct PyBytes : IEquatable<PyBytes>, IReadOnlyList<byte>
 
     /// <summary>Python's <c>b[i]</c>, a byte (Python gives an int); a negative index counts from the end, as in
     /// Python (<c>b[-1]</c>, or C#'s <c>b[^1]</c>).</summary>
-    public byte this[int index] => Value[index < 0 ? index + Value.Length : index];
+    public byte this[int index] => Value[PyIndex.Of(index, Value.Length)];
 
-    /// <summary>Python's slice <c>b[1:3]</c>, written <c>b[1..3]</c>; a new byte string.</summary>
-    public PyBytes this[Range range] => new(Value[range]);
+    /// <summary>Python's slice <c>b[1:3]</c>, written <c>b[1..3]</c> (<c>b[:100]</c> is <c>b[..100]</c>, <c>b[-2:]</c> is
+    /// <c>b[^2..]</c>); a new byte string, cut down to the bytes there are as Python's is, never out of range.</summary>
+    public PyBytes this[Range range]
+    {
+        get
+        {
+            var (start, length) = PyIndex.Slice(range, Value.Length);
+            return new(Value.AsSpan(start, length));
+        }
+    }
 
     /// <summary>The bytes as a span, without copying.</summary>
     public ReadOnlySpan<byte> AsSpan() => Value;

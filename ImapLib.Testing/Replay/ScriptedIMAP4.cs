@@ -1,5 +1,4 @@
 using System.Net.Security;
-using System.Net.Sockets;
 
 namespace ImapLib.Testing;
 
@@ -70,9 +69,6 @@ public class ScriptedIMAP4 : IMAP4
     public override void shutdown()
     {
     }
-
-    /// <summary>There is no socket: null.</summary>
-    public override Socket? socket() => null;
 
     /// <summary>Plays the transcript's <c>@starttls</c> instead of a handshake.</summary>
     protected override void UpgradeToTls(SslClientAuthenticationOptions ssl_context) =>

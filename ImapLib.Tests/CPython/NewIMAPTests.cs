@@ -322,9 +322,9 @@ public abstract partial class NewIMAPTestsMixin
         var (_, srv) = _setup(() => new SimpleIMAPHandler(), connect: false);
         var (host, port) = srv.server_address;
         using (var client = imap_class(host, port, timeout: null))
-            Assert.That(client.socket()!.ReceiveTimeout, Is.Zero);   // Python: client.sock.timeout is None
+            Assert.That(client.socket().ReceiveTimeout, Is.Zero);   // Python: client.sock.timeout is None
         using (var client = imap_class(host, port, timeout: 10))    // support.LOOPBACK_TIMEOUT
-            Assert.That(client.socket()!.ReceiveTimeout, Is.EqualTo(10_000));
+            Assert.That(client.socket().ReceiveTimeout, Is.EqualTo(10_000));
         Assert.Throws<ArgumentException>(() => imap_class(host, port, timeout: 0));   // Python: ValueError
     }
 

@@ -24,8 +24,15 @@ public sealed class TestTCPServer : IDisposable
 
     /// <summary>What handlers share between connections and with the test (Python sets attributes on the server).</summary>
     public string? logged;
-    public bool is_selected;
+    /// <summary>The arguments of the last SELECT or EXAMINE; null before one and after UNSELECT (CPython main).</summary>
+    public string[]? is_selected;
     public byte[]? response;
+    /// <summary>The last command line the handler read, CRLF included, and its arguments as CPython main's
+    /// <c>splitargs</c> cuts them (quoted strings and parenthesised lists stay whole).</summary>
+    public byte[]? line;
+    public string[]? args;
+    /// <summary>What a test's handler keeps beyond these (Python sets any attribute on the server).</summary>
+    public List<object?> kept = [];
     /// <summary>Seconds between the two halves of each line a handler sends (CPython's <c>response_delay</c>).</summary>
     public double response_delay;
 
@@ -141,9 +148,12 @@ public class SimpleIMAPHandler : StreamRequestHandler
 {
     public virtual string capabilities => "";
 
+    /// <summary>The greeting line (CPython main's <c>welcome</c> attribute).</summary>
+    public virtual string welcome => "* OK IMAP4rev1";
+
     protected override void setup()
     {
-        server.is_selected = false;
+        server.is_selected = null;
         server.logged = null;
     }
 
@@ -183,16 +193,70 @@ public class SimpleIMAPHandler : StreamRequestHandler
 
     public override void handle()
     {
-        _send_textline("* OK IMAP4rev1");
+        _send_textline(welcome);
         while (next_line() is { } line)
         {
-            var split = Encoding.ASCII.GetString(line).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            server.line = line;
+            // UTF-8, as CPython main decodes it (with surrogateescape: a test that needs the bytes reads server.line)
+            var split = splitargs(Encoding.UTF8.GetString(line)[..^2]);
             string tag = split[0], cmd = split[1];
             string[] args = split[2..];
+            server.args = args;
+            if (command(tag, cmd, args)) continue;
             var method = GetType().GetMethod("cmd_" + cmd);
             if (method is null) _send_tagged(tag, "BAD", cmd + " unknown");
             else method.Invoke(this, [tag, args]);
         }
+    }
+
+    /// <summary>A command answered without a <c>cmd_NAME</c> method (CPython main's <c>make_simple_handler</c> sets
+    /// one at run time); false leaves the command to the methods.</summary>
+    protected virtual bool command(string tag, string cmd, string[] args) => false;
+
+    /// <summary>CPython main's <c>splitargs</c>: a command line cut into IMAP arguments — quoted strings, balanced
+    /// (possibly nested) parenthesised lists and bare atoms.</summary>
+    public static string[] splitargs(string line)
+    {
+        var args = new List<string>();
+        int i = 0, n = line.Length;
+        while (i < n)
+        {
+            if (line[i] == ' ')
+            {
+                i++;
+                continue;
+            }
+            int start = i, depth = 0;
+            while (i < n && (depth > 0 || line[i] != ' '))
+            {
+                char c = line[i];
+                if (c == '"')
+                {
+                    i++;
+                    while (i < n && line[i] != '"') i += line[i] == '\\' ? 2 : 1;
+                    i = Math.Min(i + 1, n);
+                    continue;
+                }
+                if (c == '(') depth++;
+                else if (c == ')') depth--;
+                i++;
+            }
+            args.Add(line[start..i]);
+        }
+        return [.. args];
+    }
+
+    /// <summary>CPython main's <c>_read_literal(handler, marker)</c>: the literal announced by <paramref name="marker"/>
+    /// (<c>{N}</c>, or <c>(~{N}</c> in UTF-8 mode), read after sending the continuation. (Python also checks that the
+    /// client sent nothing before the "+"; a client that did would make this read take the wrong bytes, and the test
+    /// fail on them.)</summary>
+    protected byte[] _read_literal(string marker)
+    {
+        int size = int.Parse(System.Text.RegularExpressions.Regex.Match(marker, @"\{(\d+)\}").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        _send_textline("+");
+        var literal = new byte[size];
+        stream.ReadExactly(literal);
+        return literal;
     }
 
     public virtual void cmd_CAPABILITY(string tag, string[] args)
@@ -217,22 +281,48 @@ public class SimpleIMAPHandler : StreamRequestHandler
 
     public virtual void cmd_SELECT(string tag, string[] args)
     {
-        server.is_selected = true;
+        server.is_selected = args;
         _send_line("* 2 EXISTS"u8.ToArray());
         _send_tagged(tag, "OK", "[READ-WRITE] SELECT completed.");
     }
 
+    public virtual void cmd_EXAMINE(string tag, string[] args)
+    {
+        server.is_selected = args;
+        _send_line("* 2 EXISTS"u8.ToArray());
+        _send_tagged(tag, "OK", "[READ-ONLY] EXAMINE completed.");
+    }
+
     public virtual void cmd_UNSELECT(string tag, string[] args)
     {
-        if (server.is_selected)
+        if (server.is_selected is not null)
         {
-            server.is_selected = false;
+            server.is_selected = null;
             _send_tagged(tag, "OK", "Returned to authenticated state. (Success)");
         }
         else
         {
             _send_tagged(tag, "BAD", "No mailbox selected");
         }
+    }
+}
+
+/// <summary>
+/// CPython main's <c>make_simple_handler(command, untagged_response, completed)</c>: a <see cref="SimpleIMAPHandler"/>
+/// that answers <paramref name="name"/> with the untagged lines (read when the command comes, so a test may change the
+/// list between commands, as Python's <c>response[:] = [...]</c>) and a tagged OK.
+/// </summary>
+public sealed class MadeHandler(string name, IReadOnlyList<string>? untagged_response = null, string? completed = null) : SimpleIMAPHandler
+{
+    public static Func<StreamRequestHandler> make_simple_handler(string command, IReadOnlyList<string>? untagged_response = null,
+        string? completed = null) => () => new MadeHandler(command, untagged_response, completed);
+
+    protected override bool command(string tag, string cmd, string[] args)
+    {
+        if (cmd != name) return false;
+        foreach (var msg in untagged_response ?? []) _send_textline(msg);
+        _send_tagged(tag, "OK", completed ?? $"{name} completed");
+        return true;
     }
 }
 

@@ -6,7 +6,7 @@ namespace ImapLib.Tests.CPython;
 /// <summary>CPython's <c>TestImaplib</c>: the module-level helpers and the default host.</summary>
 [TestFixture]
 [NonParallelizable]   // run_with_tz and run_with_locale change the process's time zone and culture for a test
-public class TestImaplib
+public partial class TestImaplib
 {
     /// <summary>Python's <c>@run_with_tz</c>: the process's local time zone is <paramref name="zone"/> while
     /// <paramref name="test"/> runs (.NET reads TZ when its time-zone cache is cleared).</summary>
@@ -124,7 +124,7 @@ public class TestImaplib
         try
         {
             using var M = new IMAP4();
-            var remote = (System.Net.IPEndPoint)M.socket()!.RemoteEndPoint!;
+            var remote = (System.Net.IPEndPoint)M.socket().RemoteEndPoint!;
             Assert.That(System.Net.IPAddress.IsLoopback(remote.Address) && remote.Port == imaplib.IMAP4_PORT);
         }
         catch (Exception e) when (e is IMAP4.error or IMAP4.abort)

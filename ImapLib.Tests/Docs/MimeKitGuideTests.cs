@@ -79,6 +79,50 @@ public class MimeKitGuideTests
         Assert.That(to.Select(m => (m.Name ?? "", m.Address)), Is.EqualTo(new[] { ("Ann", "ann@example.org"), ("", "bob@example.org") }));
     }
 
+    [Test]
+    public void Raw_header_values_undecoded_payloads_and_as_bytes_as_compat32_gives_them()
+    {
+        var msg = MimeMessage.Load(new MemoryStream(Raw));
+
+        // msg.get("Subject") / msg["Subject"]: compat32 gives the header as sent, encoded words kept
+        var subject = msg.Headers[msg.Headers.IndexOf(HeaderId.Subject)];
+        string raw = Encoding.ASCII.GetString(subject.RawValue).TrimStart().TrimEnd('\r', '\n');
+        Assert.That(raw, Is.EqualTo("=?utf-8?b?R3LDvMOfZSBhdXMgS8O2bG4=?= and more"));
+        Assert.That(msg.Headers[HeaderId.Subject], Is.EqualTo("Grüße aus Köln and more"), "the indexer decodes: not get()'s value");
+        // the guide's example: Python prints the encoded words, MimeKit's Subject the text
+        var news = MimeMessage.Load(new MemoryStream("Subject: =?utf-8?q?Neue_Nachricht_=E2=84=961?=\r\n\r\nx\r\n"u8.ToArray()));
+        Assert.That(Encoding.ASCII.GetString(news.Headers[news.Headers.IndexOf(HeaderId.Subject)].RawValue).TrimStart().TrimEnd('\r', '\n'),
+            Is.EqualTo("=?utf-8?q?Neue_Nachricht_=E2=84=961?="));
+        Assert.That(news.Subject, Is.EqualTo("Neue Nachricht №1"));
+        // str(make_header(decode_header(value))) for any header: decode the raw bytes, not the decoded text again
+        var from = msg.Headers[msg.Headers.IndexOf(HeaderId.From)];
+        Assert.That(Rfc2047.DecodeText(from.RawValue).Trim(), Is.EqualTo("Jörg Müller <joerg@example.org>"));
+        Assert.That(Rfc2047.DecodeText(Encoding.ASCII.GetBytes(msg.Headers[HeaderId.From]!)).Trim(),
+            Is.EqualTo("J?rg M?ller <joerg@example.org>"), "the wrong recipe: ASCII bytes of already decoded text");
+
+        // part.get_payload() of a leaf: its body as sent, transfer encoding kept
+        var leaves = msg.BodyParts.OfType<MimePart>().ToList();
+        static string Payload(MimePart part)
+        {
+            using var encoded = new MemoryStream();
+            part.Content!.WriteTo(encoded);
+            return Encoding.ASCII.GetString(encoded.ToArray());
+        }
+        Assert.That(leaves.Select(Payload), Is.EqualTo(new[] { "Hall=C3=B6chen", "AAECA/8=" }));
+
+        // msg.as_bytes(unixfrom=True): a "From nobody <time.ctime()>" line (the message has none of its own), then
+        // the message with compat32's line ending, LF
+        var now = DateTime.Now;
+        using var output = new MemoryStream();
+        output.Write(Encoding.ASCII.GetBytes(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"From nobody {now:ddd MMM} {now.Day,2} {now:HH:mm:ss yyyy}\n")));
+        msg.WriteTo(new FormatOptions { NewLineFormat = NewLineFormat.Unix }, output);
+        string asBytes = Encoding.ASCII.GetString(output.ToArray());
+        Assert.That(asBytes, Does.Match(@"^From nobody [A-Z][a-z]{2} [A-Z][a-z]{2} [ 123]\d \d\d:\d\d:\d\d \d{4}\n"));
+        // what CPython's msg.as_bytes() gives after that line
+        Assert.That(asBytes[(asBytes.IndexOf('\n') + 1)..], Is.EqualTo(Encoding.ASCII.GetString(Raw).Replace("\r\n", "\n")));
+    }
+
 }
 
 internal static class MimeIteratorExtensions

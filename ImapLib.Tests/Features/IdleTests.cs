@@ -51,7 +51,7 @@ public class IdleTests
         {
             other.append("INBOX", null, null, Message);
             // Wait for the event that matters, Dovecot's push reaching the socket, without reading it.
-            Assert.That(M.socket()!.Poll(TimeSpan.FromSeconds(10), System.Net.Sockets.SelectMode.SelectRead), Is.True);
+            Assert.That(M.socket().Poll(TimeSpan.FromSeconds(10), System.Net.Sockets.SelectMode.SelectRead), Is.True);
             // Leave without reading: what arrived (and what follows until DONE's reply) goes to untagged_responses.
         }
         Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(6)));
@@ -76,7 +76,7 @@ public class IdleTests
         using var idler = M.idle(duration: 10).__enter__();
         for (int i = 0; i < 3; i++) other.append("INBOX", null, null, Message);
         // Wait until Dovecot's push reaches the socket, then take the burst (gaps of up to a second belong to it).
-        Assert.That(M.socket()!.Poll(TimeSpan.FromSeconds(10), System.Net.Sockets.SelectMode.SelectRead), Is.True);
+        Assert.That(M.socket().Poll(TimeSpan.FromSeconds(10), System.Net.Sockets.SelectMode.SelectRead), Is.True);
         var batch = idler.burst(interval: 1.0).ToList();
         Assert.That(batch, Is.Not.Empty);
         Assert.That(batch.Where(r => r.typ == "EXISTS").Select(r => r.data[0]!.decode()).Last(), Is.EqualTo("3"));

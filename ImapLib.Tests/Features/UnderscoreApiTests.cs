@@ -24,11 +24,12 @@ public class UnderscoreApiTests
             s.Bye();
         });
         using var M = new IMAP4("127.0.0.1", server.Port);
-        // tag = M._new_tag(); M.send(b'%s IDLE\r\n' % tag)
-        string tag = M._new_tag();
-        Assert.That(tag, Is.EqualTo(Encoding.ASCII.GetString(M.tagpre) + "1"), "tagpre and a counter (0 was CAPABILITY)");
-        Assert.That(M.tagged_commands.ContainsKey(tag), "the tag is registered, so its reply is accepted");
-        M.send(Encoding.ASCII.GetBytes($"{tag} IDLE\r\n"));
+        // tag = M._new_tag(); M.send(tag + b' IDLE\r\n')
+        var tag = M._new_tag();
+        Assert.That(tag, Is.EqualTo(M.tagpre + "1"u8), "tagpre and a counter (0 was CAPABILITY)");
+        Assert.That(tag.ToString(), Is.EqualTo($"b'{M.tagpre.decode()}1'"), "bytes, as print(tag) shows them");
+        Assert.That(M.tagged_commands[tag], Is.Null, "the tag is registered, so its reply is accepted");
+        M.send(tag + " IDLE\r\n"u8);
         Assert.That(M._get_response(), Is.Null, "the continuation request");
         Assert.That(M.continuation_response!.decode(), Is.EqualTo("idling"));
         Assert.That(M._get_response()!.decode(), Is.EqualTo("* 3 EXISTS"));
@@ -67,7 +68,7 @@ public class UnderscoreApiTests
         // typ, dat = M._untagged_response(typ, dat, 'EXISTS')
         (typ, data) = M._untagged_response(typ, data, "EXISTS");
         Assert.That((typ, PyRepr.Of(data)), Is.EqualTo(("OK", "[b'4']")));
-        string tag = M._command("GETQUOTAROOT", "INBOX");
+        var tag = M._command("GETQUOTAROOT", "INBOX");
         (typ, data) = M._command_complete("GETQUOTAROOT", tag);
         Assert.That(typ, Is.EqualTo("OK"));
         Assert.That(PyRepr.Of(M.untagged_responses["QUOTAROOT"]), Is.EqualTo("[b'INBOX \"\"']"));
@@ -92,7 +93,7 @@ public class UnderscoreApiTests
         });
         using var M = new IMAP4("127.0.0.1", server.Port);
         M._check_bye();   // nothing said yet: no exception
-        string tag = M._command("NOOP");
+        var tag = M._command("NOOP");
         Assert.That(() => M._command_complete("NOOP", tag), Throws.TypeOf<IMAP4.abort>());
         var e = Assert.Throws<IMAP4.abort>(() => M._check_bye());
         Assert.That(e!.Message, Is.EqualTo("shutting down for maintenance"));
@@ -111,8 +112,8 @@ public class UnderscoreApiTests
         using var other = account.Connect();
         // The message arrives first: Dovecot reports the change as soon as IDLE starts, without waiting for a push.
         other.append("INBOX", null, null, "Subject: pushed\r\n\r\nhi\r\n"u8.ToArray());
-        string tag = M._new_tag();
-        M.send(Encoding.ASCII.GetBytes($"{tag} IDLE\r\n"));
+        var tag = M._new_tag();
+        M.send(Encoding.ASCII.GetBytes($"{tag.decode()} IDLE\r\n"));   // b'%s IDLE\r\n' % tag, through text
         bool continued = false;
         while (!continued || !M.untagged_responses.ContainsKey("EXISTS"))
             continued |= M._get_response() is null;   // the continuation request, and the EXISTS, in either order

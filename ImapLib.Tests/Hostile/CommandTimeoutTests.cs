@@ -13,6 +13,9 @@ public class CommandTimeoutTests
 {
     private const double PerRead = 3, WholeCommand = 1;
 
+    /// <summary>The constructors take command_timeout through the overload with <see cref="ImapOptions"/> first.</summary>
+    private static readonly ImapOptions Bounded = new() { command_timeout = WholeCommand };
+
     /// <summary>Sends <paramref name="text"/> one byte every 100 ms (at most 10 s), until the client goes away.
     /// The pause paces the drip; nothing waits on it.</summary>
     private static void Drip(Action<string> send, string text)
@@ -43,10 +46,31 @@ public class CommandTimeoutTests
             s.Expect("NOOP");
             Drip(s.Send, "* 1 EXISTS\r\n* 2 EXISTS\r\n* 3 EXISTS\r\n* 4 RECENT\r\n* 5 RECENT\r\n");
         });
-        var M = new IMAP4("127.0.0.1", server.Port, timeout: PerRead, command_timeout: WholeCommand);
+        var M = new IMAP4(Bounded, "127.0.0.1", server.Port, timeout: PerRead);
         Assert.That(M.command_timeout, Is.EqualTo(WholeCommand));
         AssertEndsInAbortAfterTheDeadline(() => M.noop());
         M.shutdown();
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public void A_dripped_greeting_is_bounded_when_the_option_is_given_at_construction()
+    {
+        using var server = new FakeServer(s => Drip(s.Send, "* OK [CAPABILITY IMAP4rev1] a greeting that takes five seconds\r\n"));
+        AssertEndsInAbortAfterTheDeadline(() => new IMAP4(Bounded, "127.0.0.1", server.Port, timeout: PerRead));
+    }
+
+    [Test]
+    public void An_option_out_of_range_is_refused_before_connecting()
+    {
+        // Port 1 on the loopback is never reached: the options are checked first.
+        foreach (double bad in new[] { 0.0, -1.0 })
+        {
+            var options = new ImapOptions { command_timeout = bad };
+            Assert.Throws<ArgumentException>(() => new IMAP4(options, "127.0.0.1", 1));
+            Assert.Throws<ArgumentException>(() => new IMAP4_SSL(options, "127.0.0.1", 1));
+            Assert.Throws<ArgumentException>(() => new IMAP4_stream(options, "exit 0"));
+        }
     }
 
     [Test]
@@ -63,7 +87,7 @@ public class CommandTimeoutTests
             tls.Send("* 1 FETCH (BODY[] {60}\r\n");   // a literal that arrives one byte at a time
             Drip(tls.Send, "");
         });
-        var M = new IMAP4_SSL("localhost", server.Port, ssl_context: cert.ClientContext(), timeout: PerRead, command_timeout: WholeCommand);
+        var M = new IMAP4_SSL(Bounded, "localhost", server.Port, ssl_context: cert.ClientContext(), timeout: PerRead);
         AssertEndsInAbortAfterTheDeadline(() => M.noop());
         M.shutdown();
     }
@@ -80,7 +104,7 @@ public class CommandTimeoutTests
             s.ReadLine();                                  // DONE, after the client waited longer than command_timeout
             Drip(s.Send, "* 9 EXISTS\r\n* 9 EXISTS\r\n* 9 EXISTS\r\n" + idle.Tag + " OK done\r\n");
         });
-        var M = new IMAP4("127.0.0.1", server.Port, timeout: PerRead, command_timeout: WholeCommand);
+        var M = new IMAP4(Bounded, "127.0.0.1", server.Port, timeout: PerRead);
         var clock = Stopwatch.StartNew();
         var idler = M.idle(duration: 1.5).__enter__();
         Assert.That(idler.ToList(), Is.Empty);             // 1.5 s of waiting: longer than command_timeout, no abort
@@ -104,7 +128,7 @@ public class CommandTimeoutTests
             s.Expect("IDLE");
             Drip(s.Send, "* 1 EXISTS\r\n* 2 EXISTS\r\n+ idling\r\n");
         });
-        var M = new IMAP4("127.0.0.1", server.Port, timeout: PerRead, command_timeout: WholeCommand);
+        var M = new IMAP4(Bounded, "127.0.0.1", server.Port, timeout: PerRead);
         AssertEndsInAbortAfterTheDeadline(() => M.idle(duration: 10).__enter__());
         M.shutdown();
     }

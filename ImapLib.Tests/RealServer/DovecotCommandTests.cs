@@ -1185,8 +1185,8 @@ public class DovecotCommandTests
         var account = Dovecot.NewAccount();
         using var M = new IMAP4(Dovecot.Server.Host, Dovecot.Server.Port, timeout: 5);
         Assert.That(M.timeout, Is.EqualTo(5));
-        Assert.That(M.socket()!.ReceiveTimeout, Is.EqualTo(5000));
-        Assert.That(M.socket()!.SendTimeout, Is.EqualTo(5000));
+        Assert.That(M.socket().ReceiveTimeout, Is.EqualTo(5000));
+        Assert.That(M.socket().SendTimeout, Is.EqualTo(5000));
         M.login(account.User, account.Password);
         M.append("INBOX", null, null, Message("with timeout"));
         Assert.That(M.select().data, Is.EqualTo(new[] { ImapItem.FromString("1") }));

@@ -18,7 +18,8 @@ public partial class ParityTests
         var folder = ExamplesFolder;
         foreach (var step in example == Setup ? [Setup] : new[] { Setup, example })
         {
-            if (_builds[step].Dll is null) Assert.Fail($"{step}.cs does not build:\n{_builds[step].Log}");
+            var build = FileApps.Example(folder, step);
+            if (build.Dll is null) Assert.Fail($"{step}.cs does not build:\n{build.Log}");
         }
         var account = Dovecot.NewAccount($"pw {Guid.NewGuid():N}");   // a password no recording could hold by chance
         SideOutput live;

@@ -16,7 +16,8 @@ namespace ImapLib.Tests;
 /// <remarks>
 /// The folder is <c>docs/examples</c>, or the one named by the environment variable <c>IMAPLIB_PARITY_EXAMPLES</c>
 /// (<c>scripts/parity.sh FOLDER</c> sets it). It must hold <c>_show.py</c>, <c>_show.cs</c> and the setup pair.
-/// Each C# example is compiled once per run (<c>dotnet build file.cs -o DIR</c>) and its dll run directly.
+/// Each C# example is compiled once per run (<c>dotnet build file.cs -o DIR</c>, <see cref="FileApps.Example"/>, shared
+/// with <see cref="ExamplesBuildTests"/>) and its dll run directly.
 /// </remarks>
 [TestFixture, NonParallelizable]
 [Category("Server")]
@@ -61,46 +62,8 @@ public partial class ParityTests
     public static IEnumerable<TestCaseData> Pairs() =>
         Discover(ExamplesFolder).Select(name => new TestCaseData(name).SetArgDisplayNames(name));
 
-    private string _buildRoot = "";
-    private readonly Dictionary<string, BuildResult> _builds = [];
-
-    private sealed record BuildResult(string? Dll, string Log);
-
     [OneTimeSetUp]
-    public void BuildExamples()
-    {
-        _ = Dovecot.Server;
-        _buildRoot = Path.Combine(Path.GetTempPath(), "imaplib-parity", $"{Environment.ProcessId}-{Guid.NewGuid():N}"[..20]);
-        Directory.CreateDirectory(_buildRoot);
-        var folder = ExamplesFolder;
-        foreach (var name in Discover(folder))
-            _builds[name] = Build(folder, name);
-    }
-
-    [OneTimeTearDown]
-    public void RemoveBuilds()
-    {
-        try { if (_buildRoot.Length > 0) Directory.Delete(_buildRoot, recursive: true); }
-        catch (IOException) { }
-        catch (UnauthorizedAccessException) { }
-    }
-
-    /// <summary>Compiles one C# example into its own folder; retried, since other builds may hold ImapLib's files.</summary>
-    private BuildResult Build(string folder, string name)
-    {
-        string output = Path.Combine(_buildRoot, name);
-        string log = "";
-        for (int attempt = 1; attempt <= 3; attempt++)
-        {
-            var result = Run(DotnetHost(), ["build", Path.Combine(folder, name + ".cs"), "-o", output, "-nologo", "-v", "q"],
-                folder, new Dictionary<string, string>(), TimeSpan.FromMinutes(5), forBuild: true);
-            string dll = Path.Combine(output, name + ".dll");
-            log = result.Stdout + result.Stderr;
-            if (result.ExitCode == 0 && File.Exists(dll)) return new BuildResult(dll, log);
-            Thread.Sleep(1000 * attempt);
-        }
-        return new BuildResult(null, log);
-    }
+    public void StartDovecot() => _ = Dovecot.Server;
 
     [Test]
     public void The_examples_folder_has_the_setup_step_and_the_show_twins()
@@ -159,7 +122,7 @@ public partial class ParityTests
         var folder = ExamplesFolder;
         foreach (var step in example == Setup ? [Setup] : new[] { Setup, example })
         {
-            var build = _builds[step];
+            var build = FileApps.Example(folder, step);
             if (build.Dll is null) Assert.Fail($"{step}.cs does not build:\n{build.Log}");
         }
 
@@ -213,8 +176,8 @@ public partial class ParityTests
         foreach (var step in example == Setup ? [Setup] : new[] { Setup, example })
         {
             var result = csharp
-                ? Run(DotnetHost(), [_builds[step].Dll!], folder, env, TimeSpan.FromSeconds(60))
-                : Run(Environment.GetEnvironmentVariable("IMAPLIB_PYTHON") ?? "python3", [Path.Combine(folder, step + ".py")],
+                ? FileApps.Run(FileApps.DotnetHost(), [FileApps.Example(folder, step).Dll!], folder, env, TimeSpan.FromSeconds(60))
+                : FileApps.Run(Environment.GetEnvironmentVariable("IMAPLIB_PYTHON") ?? "python3", [Path.Combine(folder, step + ".py")],
                     folder, env, TimeSpan.FromSeconds(60));
             lines.Add($"=== {step} (exit {result.ExitCode})");
             lines.AddRange(result.Stdout.Split('\n'));
@@ -222,43 +185,6 @@ public partial class ParityTests
             if (result.Stderr.Length > 0) stderr.Append($"--- {step}:\n{result.Stderr}\n");
         }
         return new SideOutput(account.User, lines, stderr.ToString());
-    }
-
-    private sealed record ProcessResult(int ExitCode, string Stdout, string Stderr);
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-
-    private static ProcessResult Run(string program, string[] args, string cwd, Dictionary<string, string> env, TimeSpan limit,
-        bool forBuild = false)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = cwd,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        if (forBuild)
-        {
-            // The test host runs under `dotnet test`, whose MSBuild settings must not leak into a nested build.
-            foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-                start.Environment.Remove(key);
-        }
-        foreach (var (key, value) in env) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(limit))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            return new ProcessResult(-1, stdout.Result, stderr.Result + $"\n(killed after {limit.TotalSeconds} s)");
-        }
-        process.WaitForExit();
-        return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result);
     }
 
     // ---- Normalisation -----------------------------------------------------------------------------------------

@@ -139,8 +139,6 @@ public class ScriptedIMAP4 : IMAP4
 
     public override void shutdown() => ShutdownCount++;
 
-    public override Socket? socket() => null;
-
     // ---- A line-oriented responder -----------------------------------------------------------------------
 
     /// <summary>

@@ -181,7 +181,7 @@ public class TlsTests
     public void Starttls_with_default_trust_aborts_and_leaves_nothing_usable_in_plain_text()
     {
         using var M = new IMAP4(Server.Host, Server.Port, timeout: 10);
-        var sock = M.socket()!;
+        var sock = M.socket();
         var e = Assert.Throws<IMAP4.abort>(() => M.starttls())!;
         Assert.That(e.Message, Does.Contain("cafile"));
         Assert.That(M.state, Is.EqualTo("LOGOUT"));

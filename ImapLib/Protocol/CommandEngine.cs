@@ -75,9 +75,17 @@ public partial class IMAP4
     /// server's continuation; a <paramref name="literator"/> answers each continuation (AUTHENTICATE).
     /// Returns the tag. <paramref name="secretArg"/> is the index of an argument that the log must not show.
     /// </summary>
-    private string _command(string name, IReadOnlyList<byte[]?> args, byte[]? literal = null,
+    private PyBytes _command(string name, IReadOnlyList<byte[]?> args, byte[]? literal = null,
         Func<byte[]?, byte[]>? literator = null, int secretArg = -1)
     {
+        // CPython's literal attribute: a literal the script set goes with this command, whatever it is, and is then
+        // forgotten (also when the command fails). A command with a literal of its own (APPEND, AUTHENTICATE)
+        // replaces it, as CPython's do by setting the attribute themselves.
+        var scripted = this.literal;
+        this.literal = null;
+        bool fromAttribute = literal is null && literator is null && scripted is not null;
+        if (fromAttribute) literal = scripted!.Value.ToArray();
+
         CheckState(name);
 
         foreach (var typ in (ReadOnlySpan<string>)["OK", "NO", "BAD"])
@@ -85,12 +93,13 @@ public partial class IMAP4
         if (untagged_responses.ContainsKey("READ-ONLY") && !is_readonly)
             throw new @readonly("mailbox status changed to READ-ONLY");
 
-        string tag = _new_tag();
+        PyBytes tag = _new_tag();
         StartDeadline();
         // After ENABLE UTF8=ACCEPT an APPEND literal is sent in RFC 6855's form: UTF8 (~{n}...).
-        bool utf8Literal = literal is not null && utf8_enabled;
-        // With LITERAL+ (RFC 7888) the literal follows at once: no round trip waiting for "+".
-        bool nonSynchronizing = literal is not null && UseLiteralPlus && capabilities.Contains("LITERAL+");
+        bool utf8Literal = literal is not null && utf8_enabled && !fromAttribute;
+        // With LITERAL+ (RFC 7888) an APPEND literal follows at once: no round trip waiting for "+". The literal
+        // attribute is sent as CPython sends it, synchronising: {n}, then the bytes after the continuation.
+        bool nonSynchronizing = literal is not null && !fromAttribute && UseLiteralPlus && capabilities.Contains("LITERAL+");
         byte[] announcement = literal is null ? [] : Literals.Announcement(literal.Length, utf8Literal, nonSynchronizing);
         byte[] trailer = Literals.Trailer(utf8Literal);
         byte[] wire = CommandWriter.Line(tag, name, args, announcement);
@@ -137,7 +146,7 @@ public partial class IMAP4
     }
 
     /// <summary>Cancels an AUTHENTICATE exchange and reads up to its tagged reply, which is discarded.</summary>
-    private void CancelExchange(string tag)
+    private void CancelExchange(PyBytes tag)
     {
         Transmit("*\r\n"u8.ToArray());
         while (tagged_commands[tag] is null)
@@ -149,10 +158,11 @@ public partial class IMAP4
 
     /// <summary>Python's <c>_new_tag()</c>: the next tag (<see cref="tagpre"/> and a counter from 0), registered in
     /// <see cref="tagged_commands"/> so that the server's tagged reply to a command a script sends by hand
-    /// (<c>M.send(...)</c>) is accepted and filed. The tag is text here; CPython returns bytes.</summary>
-    public string _new_tag()
+    /// (<c>M.send(...)</c>) is accepted and filed. Bytes, as in CPython: <c>M.send(tag + " NOOP\r\n"u8)</c>, or
+    /// <c>$"{tag.decode()} IDLE\r\n"</c> in text.</summary>
+    public PyBytes _new_tag()
     {
-        string tag = Encoding.ASCII.GetString(tagpre) + _tagnum.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        PyBytes tag = tagpre + Encoding.ASCII.GetBytes(_tagnum.ToString(System.Globalization.CultureInfo.InvariantCulture));
         _tagnum++;
         tagged_commands[tag] = null;
         return tag;
@@ -202,11 +212,11 @@ public partial class IMAP4
 
     /// <summary>Python's <c>_command(name, *args)</c>: sends the command without waiting for its reply and returns
     /// its tag; <see cref="_command_complete"/> collects the reply.</summary>
-    public string _command(string name, params ImapArg?[] args) => _command(name, Array.ConvertAll(args, Raw));
+    public PyBytes _command(string name, params ImapArg?[] args) => _command(name, Array.ConvertAll(args, Raw));
 
     /// <summary>Python's <c>_command_complete(name, tag)</c>: reads until <paramref name="tag"/>'s reply and returns it;
     /// BAD raises <see cref="error"/>, a BYE from the server <see cref="abort"/>.</summary>
-    public ImapResult _command_complete(string name, string tag)
+    public ImapResult _command_complete(string name, PyBytes tag)
     {
         bool logout = name == "LOGOUT";
         if (!logout) _check_bye();
@@ -231,7 +241,7 @@ public partial class IMAP4
 
     /// <summary>Python's <c>_get_tagged_response(tag, expect_bye=False)</c>: reads responses until the reply tagged
     /// <paramref name="tag"/> (a tag from <see cref="_new_tag"/>) and returns it.</summary>
-    public ImapResult _get_tagged_response(string tag, bool expect_bye = false)
+    public ImapResult _get_tagged_response(PyBytes tag, bool expect_bye = false)
     {
         while (true)
         {

@@ -15,17 +15,17 @@ internal static class CommandWriter
     private static readonly byte[] Secret = "***"u8.ToArray();
 
     /// <summary>The command line with its CRLF, ready for the send hook.</summary>
-    public static byte[] Line(string tag, string name, IReadOnlyList<byte[]?> args, byte[] announcement) =>
+    public static byte[] Line(PyBytes tag, string name, IReadOnlyList<byte[]?> args, byte[] announcement) =>
         Write(tag, name, args, announcement, secretArg: -1, withCrlf: true);
 
     /// <summary>The command line as the protocol log shows it: no CRLF, and argument <paramref name="secretArg"/>
     /// (a password) replaced by <c>***</c>.</summary>
-    public static byte[] Redacted(string tag, string name, IReadOnlyList<byte[]?> args, byte[] announcement, int secretArg) =>
+    public static byte[] Redacted(PyBytes tag, string name, IReadOnlyList<byte[]?> args, byte[] announcement, int secretArg) =>
         Write(tag, name, args, announcement, secretArg, withCrlf: false);
 
-    private static byte[] Write(string tag, string name, IReadOnlyList<byte[]?> args, byte[] announcement, int secretArg, bool withCrlf)
+    private static byte[] Write(PyBytes tag, string name, IReadOnlyList<byte[]?> args, byte[] announcement, int secretArg, bool withCrlf)
     {
-        byte[] head = Encoding.ASCII.GetBytes(tag + " " + name);
+        byte[] head = tag + Encoding.ASCII.GetBytes(" " + name);
         int length = head.Length + announcement.Length + (withCrlf ? CRLF.Length : 0);
         for (int i = 0; i < args.Count; i++)
             if (args[i] is { } arg) length += 1 + (i == secretArg ? Secret.Length : arg.Length);

@@ -9,9 +9,10 @@ namespace ImapLib;
 internal static class ResponseParser
 {
     /// <summary>A tagged completion: <c>TAG OK text</c>. Python: <c>(?P&lt;tag&gt;PRE\d+) (?P&lt;type&gt;[A-Z]+) (?P&lt;data&gt;.*)</c>.</summary>
-    public static bool TryTagged(byte[] line, byte[] tagPrefix, out string tag, out string type, out byte[] data)
+    public static bool TryTagged(byte[] line, byte[] tagPrefix, out PyBytes tag, out string type, out byte[] data)
     {
-        tag = type = "";
+        tag = default;
+        type = "";
         data = [];
         ReadOnlySpan<byte> span = line;
         if (!span.StartsWith(tagPrefix)) return false;
@@ -23,7 +24,7 @@ internal static class ResponseParser
         int typeStart = i;
         while (i < span.Length && char.IsAsciiLetterUpper((char)span[i])) i++;
         if (i == typeStart || i >= span.Length || span[i] != ' ') return false;
-        tag = System.Text.Encoding.ASCII.GetString(span[..tagEnd]);
+        tag = span[..tagEnd];
         type = System.Text.Encoding.ASCII.GetString(span[typeStart..i]);
         data = span[(i + 1)..].ToArray();
         return true;

@@ -21,7 +21,7 @@ public partial class IMAP4
             resp = _get_line();
         string typ;
         byte[] dat;
-        if (ResponseParser.TryTagged(resp, tagpre, out string tag, out typ, out dat))
+        if (ResponseParser.TryTagged(resp, tagpre, out PyBytes tag, out typ, out dat))
         {
             if (!tagged_commands.ContainsKey(tag))
                 throw new abort($"unexpected tagged response: {PyRepr.Of(resp)}");

@@ -13,13 +13,13 @@ show("uidvalidity", M.response("UIDVALIDITY"));
 var (typ, data) = M.uid("SEARCH", null, "ALL");
 show("uid search", (typ, data));
 var uids = data[0].split();
-foreach (var uid in uids.Take(5))
+foreach (var uid in uids[..5])
 {
     (typ, data) = M.uid("FETCH", uid, "(UID FLAGS INTERNALDATE RFC822.SIZE)");
     show("uid fetch " + uid.decode(), (typ, data));
     print("flags", imaplib.ParseFlags(data[0]));
     var when = imaplib.Internaldate2tuple(data[0]);
-    print("date", when.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+    print("date", when!.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
 }
 if (uids.Count > 0)
 {

@@ -35,9 +35,9 @@ foreach (var num in data[0].split())
     {
         if (parts.Current is not MimePart part) continue;              // get_content_maintype() == "multipart"
         if (part.Headers[HeaderId.ContentDisposition] is null) continue;
-        string filename = part.FileName;                               // part.get_filename()
+        string filename = part.FileName!;                              // part.get_filename() (None would fail below, as in Python)
         using (var file = File.Create(Path.Combine(folder, filename)))
-            part.Content.DecodeTo(file);                               // part.get_payload(decode=True), written
+            part.Content!.DecodeTo(file);                              // part.get_payload(decode=True), written
         byte[] saved = File.ReadAllBytes(Path.Combine(folder, filename));
         Console.WriteLine($"saved {Convert.ToHexStringLower(Encoding.UTF8.GetBytes(filename))} {part.ContentType.MimeType.ToLowerInvariant()} " +
                           $"{saved.Length} {Convert.ToHexStringLower(SHA256.HashData(saved))}");

@@ -271,13 +271,13 @@ public class CPythonBehaviourTests
         }, connections: 2);
         var M = new IMAP4("127.0.0.1", server.Port, timeout: 2.5);
         Assert.That(M.timeout, Is.EqualTo(2.5));
-        Assert.That(M.socket()!.ReceiveTimeout, Is.EqualTo(2500));
-        Assert.That(M.socket()!.SendTimeout, Is.EqualTo(2500));
-        Assert.That(M.socket()!.NoDelay, Is.True);
+        Assert.That(M.socket().ReceiveTimeout, Is.EqualTo(2500));
+        Assert.That(M.socket().SendTimeout, Is.EqualTo(2500));
+        Assert.That(M.socket().NoDelay, Is.True);
         M.shutdown();
         M = new IMAP4("127.0.0.1", server.Port);
         Assert.That(M.timeout, Is.Null);
-        Assert.That(M.socket()!.ReceiveTimeout, Is.EqualTo(0));
+        Assert.That(M.socket().ReceiveTimeout, Is.EqualTo(0));
         M.shutdown();
         server.Join();
     }

@@ -858,7 +858,7 @@ public class EngineTests
         }));
         Assert.That(M.OpenCount, Is.EqualTo(1));
         Assert.That(M.host, Is.EqualTo("scripted.invalid"));
-        Assert.That(M.socket(), Is.Null);
+        Assert.Throws<InvalidOperationException>(() => M.socket(), "no socket: the hooks are replaced");
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
         Assert.That(M.capabilities, Is.EqualTo(new[] { "IMAP4REV1", "IDLE" }));
         M.login("user", "pass");

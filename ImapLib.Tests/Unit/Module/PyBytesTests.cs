@@ -154,12 +154,12 @@ public class PyBytesTests
         Assert.That(M.welcome == "* PREAUTH hi"u8, Is.True);
         Assert.That(M.tagpre.Length, Is.EqualTo(4));
         Assert.That($"{M.tagpre}", Does.Match("^b'[A-P]{4}'$"));
-        string tag = M._new_tag();
-        M.send(Encoding.ASCII.GetBytes($"{tag} NOOP\r\n"));
+        var tag = M._new_tag();
+        M.send(tag + " NOOP\r\n"u8);
         var line = M.readline();
-        Assert.That(line == Encoding.ASCII.GetBytes($"{tag} OK done\r\n"), Is.True);   // contents, not references
+        Assert.That(line == tag + " OK done\r\n"u8, Is.True);   // contents, not references
         Assert.That(line.startswith(M.tagpre) && line.endswith("\r\n"u8), Is.True);
-        Assert.That(line.ToString(), Is.EqualTo($"b'{tag} OK done\\r\\n'"));
+        Assert.That(line.ToString(), Is.EqualTo($"b'{tag.decode()} OK done\\r\\n'"));
     }
 
     [Test]
