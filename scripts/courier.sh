@@ -243,8 +243,7 @@ cmd_adduser() {
     [ $# -ge 2 ] && [ $# -le 3 ] || usage
     local name="$1" pass="$2" dir
     dir=$(abs_dir "${3:-}")
-    valid_name "$name" || die "invalid user name: $name"
-    case "$pass" in *$'\n'* | *$'\r'*) die "password must not contain CR or LF" ;; esac
+    check_new_user "$name" "$pass"
     [ -d "$dir/users" ] && [ -d "$dir/root/etc/courier" ] || die "$dir is not a Courier server folder; run start first"
     is_root || die "adding a Courier user needs root"
     add_user "$name" "$pass" "$dir"
@@ -269,19 +268,9 @@ cmd_env() {
     local dir
     dir=$(abs_dir "${1:-}")
     use_dir "$dir"
-    printf 'export IMAPLIB_COURIER_HOST=127.0.0.1\n'
-    printf 'export IMAPLIB_COURIER_PORT=%q\n' "$PORT"
-    printf 'export IMAPLIB_COURIER_DIR=%q\n' "$dir"
+    exports IMAPLIB_COURIER_HOST=127.0.0.1 \
+        IMAPLIB_COURIER_PORT="$PORT" \
+        IMAPLIB_COURIER_DIR="$dir"
 }
 
-sub="${1:-}"
-[ $# -gt 0 ] && shift
-case "$sub" in
-    install) cmd_install ;;
-    start) cmd_start "$@" ;;
-    stop) cmd_stop "$@" ;;
-    adduser) cmd_adduser "$@" ;;
-    stdio-command) cmd_stdio_command "$@" ;;
-    env) cmd_env "$@" ;;
-    *) usage ;;
-esac
+dispatch "$@"

@@ -153,3 +153,24 @@ unpack_debs() {
     mv "$new" "$root"
 }
 APT_OPTS=()
+
+# exports NAME=VALUE...: prints each as a shell "export" line (the env subcommand's output).
+exports() {
+    local pair
+    for pair in "$@"; do printf 'export %s=%q\n' "${pair%%=*}" "${pair#*=}"; done
+}
+
+# dispatch SUBCOMMAND ARGS...: runs the script's cmd_SUBCOMMAND ("-" read as "_") with ARGS, or prints the usage.
+dispatch() {
+    local sub="${1:-}"
+    [ $# -gt 0 ] && shift
+    case "$sub" in "" | *[!a-z-]*) usage ;; esac
+    declare -F "cmd_${sub//-/_}" >/dev/null || usage
+    "cmd_${sub//-/_}" "$@"
+}
+
+# check_new_user NAME PASSWORD: stops unless NAME passes the script's valid_name and PASSWORD holds no CR or LF.
+check_new_user() {
+    valid_name "$1" || die "invalid user name: $1"
+    case "$2" in *$'\n'* | *$'\r'*) die "password must not contain CR or LF" ;; esac
+}
