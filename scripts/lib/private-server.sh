@@ -135,7 +135,7 @@ apt_install() {
 
 # unpack_debs ROOT PACKAGE...: downloads the PACKAGEs (apt-get download; the array APT_OPTS may hold
 # options such as a private source list) and unpacks them with dpkg-deb into ROOT without installing
-# them. The tree is unpacked beside ROOT and then swapped in, so a half-unpacked tree is never used.
+# them; the libraries they depend on are installed. The tree is unpacked beside ROOT and then swapped in, so a half-unpacked tree is never used.
 unpack_debs() {
     local root="$1" tmp new deb
     shift
@@ -143,6 +143,16 @@ unpack_debs() {
     # apt-get download runs as the _apt user when it can: let it write the folder.
     chmod 777 "$tmp"
     (cd "$tmp" && quietly apt-get "${APT_OPTS[@]}" download "$@") || { rm -rf "$tmp"; exit 1; }
+    # The libraries they depend on are installed normally (apt-get), but for those apt cannot install here
+    # (Cyrus 3.10's libclamav11, which only its virus scanner uses) and those unpacked here themselves.
+    local unpacked libs=() lib
+    unpacked=" $(for deb in "$tmp"/*.deb; do dpkg-deb -f "$deb" Package; done | tr '\n' ' ') "
+    for lib in $(for deb in "$tmp"/*.deb; do dpkg-deb -f "$deb" Depends; done | tr ',' '\n' \
+            | sed -E 's/\|.*//; s/\(.*\)//; s/:any//; s/[[:space:]]//g' | grep '^lib' | sort -u); do
+        case "$unpacked" in *" $lib "*) continue ;; esac
+        [[ "$(apt-cache policy "$lib" 2>/dev/null)" =~ Candidate:\ [^\(] ]] && libs+=("$lib")
+    done
+    [ ${#libs[@]} -eq 0 ] || apt_install "${libs[@]}"
     new="$root.new.$$"
     rm -rf "$new"
     mkdir -p "$new"
