@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Private, throw-away Courier-IMAP 5 server on loopback: a third IMAP implementation for ImapLib's tests,
-# with habits of its own (folders under "INBOX.", no UIDNEXT on an empty mailbox, a bare "* SEARCH").
+# with habits of its own (folders under "INBOX.", no UIDNEXT on an empty mailbox, APPEND announced late).
 #
 # Usage:
 #   scripts/courier.sh install
@@ -124,9 +124,9 @@ valid_name() { [[ "$1" =~ ^[A-Za-z0-9_][A-Za-z0-9_-]*$ ]]; }
 
 # Rebuilds userdb.dat and userdbshadow.dat (what authuserdb reads) from DIR/users/NAME, one crypt
 # password each, with Courier's own makedatprog; each is written beside and renamed into place. The
-# module reopens a database when its modification time changes, which has a one-second granularity:
-# each rebuild therefore gets a later time than the one before, so that a user added right after a
-# login is never missed. A lock keeps concurrent calls (tests adding users in parallel) apart.
+# module keeps a database open and looks at its modification time (whole seconds) to notice a new one:
+# each rebuild therefore gets a later time than the one before, so that a user added within the second
+# of a login is not missed. A lock keeps concurrent calls (tests adding users in parallel) apart.
 rebuild_userdb() {
     local dir="$1" etc="$1/root/etc/courier" uid gid file name when
     uid=$(id -u "$MAIL_USER"); gid=$(id -g "$MAIL_USER")
