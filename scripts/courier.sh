@@ -80,12 +80,12 @@ cmd_install() {
 # /dev/null and /dev/urandom, and passwd/group files naming root and the mail user. Programs and
 # libraries are copied afresh on each start; etc/courier and home (users, mail) are kept.
 build_root() {
-    local root="$1/root" lib
-    rm -rf "$root/usr" "$root/lib" "$root/lib64"
+    local root="${1:?}/root" lib
+    rm -rf "${root:?}/usr" "$root/lib" "$root/lib64"
     mkdir -p "$root/etc/courier" "$root/run/courier/authdaemon" "$root/dev" "$root/tmp" "$root/home" \
         "$root/usr/libexec"
     cp -a "$COURIER_ROOT/usr" "$root/"
-    rm -rf "$root/usr/share"
+    rm -rf "${root:?}/usr/share"
     cp "$GAM_SERVER" "$root/usr/libexec/"
     for lib in $( (for prog in "${PROGRAMS[@]/#/$COURIER_ROOT/}" "$GAM_SERVER"; do
             LD_LIBRARY_PATH="$TREE_LIBS" ldd "$prog"
