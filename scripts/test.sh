@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/dovecot.sh install
-bash scripts/cyrus.sh install
+IMAPLIB_CYRUS_VERSION=3.6 bash scripts/cyrus.sh install
 IMAPLIB_CYRUS_VERSION=3.10 bash scripts/cyrus.sh install
 bash scripts/courier.sh install
 
@@ -20,7 +20,7 @@ dotnet test ImapLib.sln -c Release --logger "trx;LogFileName=results.trx" --resu
 IMAPLIB_IMAP_PORT="${IMAPLIB_TEST_IMAP_PORT:-14310}" IMAPLIB_IMAPS_PORT="${IMAPLIB_TEST_IMAPS_PORT:-19931}" \
     bash scripts/dovecot.sh stop "${IMAPLIB_DOVECOT_DIR:-${TMPDIR:-/tmp}/imaplib-dovecot-tests}" || true
 # Likewise the private Cyrus (ImapLib.Tests/Support/Cyrus.cs).
-IMAPLIB_CYRUS_PORT="${IMAPLIB_TEST_CYRUS_PORT:-14321}" \
+IMAPLIB_CYRUS_VERSION=3.6 IMAPLIB_CYRUS_PORT="${IMAPLIB_TEST_CYRUS_PORT:-14321}" \
     bash scripts/cyrus.sh stop "${IMAPLIB_CYRUS_DIR:-${TMPDIR:-/tmp}/imaplib-cyrus-tests}" || true
 # Cyrus 3.10 (Cyrus.V310) and Courier (ImapLib.Tests/Support/Courier.cs); each folder remembers its version and ports.
 IMAPLIB_CYRUS_VERSION=3.10 \
