@@ -1,4 +1,4 @@
-# Shared by dovecot.sh and cyrus.sh: the plumbing of a private, throw-away server run from a folder of
+# Shared by dovecot.sh, cyrus.sh and courier.sh: the plumbing of a private, throw-away server run from a folder of
 # its own. The sourcing script sets SCRIPT_NAME and USAGE_LINES and defines default_dir.
 
 die() { echo "$SCRIPT_NAME: $*" >&2; exit 1; }
