@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Private, throw-away Courier-IMAP 5 server on loopback: a third IMAP implementation for ImapLib's tests,
-# with habits of its own (folders under "INBOX.", no UIDNEXT on an empty mailbox, a bare "* SEARCH").
+# with habits of its own (folders under "INBOX.", no UIDNEXT on an empty mailbox, APPEND announced late).
 #
 # Usage:
 #   scripts/courier.sh install
@@ -80,12 +80,12 @@ cmd_install() {
 # /dev/null and /dev/urandom, and passwd/group files naming root and the mail user. Programs and
 # libraries are copied afresh on each start; etc/courier and home (users, mail) are kept.
 build_root() {
-    local root="$1/root" lib
-    rm -rf "$root/usr" "$root/lib" "$root/lib64"
+    local root="${1:?}/root" lib
+    rm -rf "${root:?}/usr" "$root/lib" "$root/lib64"
     mkdir -p "$root/etc/courier" "$root/run/courier/authdaemon" "$root/dev" "$root/tmp" "$root/home" \
         "$root/usr/libexec"
     cp -a "$COURIER_ROOT/usr" "$root/"
-    rm -rf "$root/usr/share"
+    rm -rf "${root:?}/usr/share"
     cp "$GAM_SERVER" "$root/usr/libexec/"
     for lib in $( (for prog in "${PROGRAMS[@]/#/$COURIER_ROOT/}" "$GAM_SERVER"; do
             LD_LIBRARY_PATH="$TREE_LIBS" ldd "$prog"
@@ -124,9 +124,9 @@ valid_name() { [[ "$1" =~ ^[A-Za-z0-9_][A-Za-z0-9_-]*$ ]]; }
 
 # Rebuilds userdb.dat and userdbshadow.dat (what authuserdb reads) from DIR/users/NAME, one crypt
 # password each, with Courier's own makedatprog; each is written beside and renamed into place. The
-# module reopens a database when its modification time changes, which has a one-second granularity:
-# each rebuild therefore gets a later time than the one before, so that a user added right after a
-# login is never missed. A lock keeps concurrent calls (tests adding users in parallel) apart.
+# module keeps a database open and looks at its modification time (whole seconds) to notice a new one:
+# each rebuild therefore gets a later time than the one before, so that a user added within the second
+# of a login is not missed. A lock keeps concurrent calls (tests adding users in parallel) apart.
 rebuild_userdb() {
     local dir="$1" etc="$1/root/etc/courier" uid gid file name when
     uid=$(id -u "$MAIL_USER"); gid=$(id -g "$MAIL_USER")
@@ -243,8 +243,7 @@ cmd_adduser() {
     [ $# -ge 2 ] && [ $# -le 3 ] || usage
     local name="$1" pass="$2" dir
     dir=$(abs_dir "${3:-}")
-    valid_name "$name" || die "invalid user name: $name"
-    case "$pass" in *$'\n'* | *$'\r'*) die "password must not contain CR or LF" ;; esac
+    check_new_user "$name" "$pass"
     [ -d "$dir/users" ] && [ -d "$dir/root/etc/courier" ] || die "$dir is not a Courier server folder; run start first"
     is_root || die "adding a Courier user needs root"
     add_user "$name" "$pass" "$dir"
@@ -269,19 +268,9 @@ cmd_env() {
     local dir
     dir=$(abs_dir "${1:-}")
     use_dir "$dir"
-    printf 'export IMAPLIB_COURIER_HOST=127.0.0.1\n'
-    printf 'export IMAPLIB_COURIER_PORT=%q\n' "$PORT"
-    printf 'export IMAPLIB_COURIER_DIR=%q\n' "$dir"
+    exports IMAPLIB_COURIER_HOST=127.0.0.1 \
+        IMAPLIB_COURIER_PORT="$PORT" \
+        IMAPLIB_COURIER_DIR="$dir"
 }
 
-sub="${1:-}"
-[ $# -gt 0 ] && shift
-case "$sub" in
-    install) cmd_install ;;
-    start) cmd_start "$@" ;;
-    stop) cmd_stop "$@" ;;
-    adduser) cmd_adduser "$@" ;;
-    stdio-command) cmd_stdio_command "$@" ;;
-    env) cmd_env "$@" ;;
-    *) usage ;;
-esac
+dispatch "$@"

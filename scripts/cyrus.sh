@@ -247,8 +247,7 @@ cmd_adduser() {
     [ $# -ge 2 ] && [ $# -le 3 ] || usage
     local name="$1" pass="$2" dir
     dir=$(abs_dir "${3:-}")
-    valid_name "$name" || die "invalid user name: $name"
-    case "$pass" in *$'\n'* | *$'\r'*) die "password must not contain CR or LF" ;; esac
+    check_new_user "$name" "$pass"
     use_dir "$dir"
     [ -f "$dir/imapd.conf" ] || die "$dir/imapd.conf does not exist; run start first"
     cmd_install
@@ -259,21 +258,12 @@ cmd_env() {
     local dir
     dir=$(abs_dir "${1:-}")
     use_dir "$dir"
-    printf 'export IMAPLIB_CYRUS_HOST=127.0.0.1\n'
-    printf 'export IMAPLIB_CYRUS_PORT=%q\n' "$PORT"
-    printf 'export IMAPLIB_CYRUS_ADMIN=%q\n' "$ADMIN"
-    printf 'export IMAPLIB_CYRUS_ADMIN_PASSWORD=%q\n' "$ADMIN_PASSWORD"
-    printf 'export IMAPLIB_CYRUS_DIR=%q\n' "$dir"
-    printf 'export IMAPLIB_CYRUS_VERSION=%q\n' "$VERSION"
+    exports IMAPLIB_CYRUS_HOST=127.0.0.1 \
+        IMAPLIB_CYRUS_PORT="$PORT" \
+        IMAPLIB_CYRUS_ADMIN="$ADMIN" \
+        IMAPLIB_CYRUS_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+        IMAPLIB_CYRUS_DIR="$dir" \
+        IMAPLIB_CYRUS_VERSION="$VERSION"
 }
 
-sub="${1:-}"
-[ $# -gt 0 ] && shift
-case "$sub" in
-    install) cmd_install ;;
-    start) cmd_start "$@" ;;
-    stop) cmd_stop "$@" ;;
-    adduser) cmd_adduser "$@" ;;
-    env) cmd_env "$@" ;;
-    *) usage ;;
-esac
+dispatch "$@"

@@ -25,19 +25,8 @@ IMAP_PORT="${IMAPLIB_IMAP_PORT:-14300}"
 IMAPS_PORT="${IMAPLIB_IMAPS_PORT:-19930}"
 REV2_CAPABILITY="IMAP4rev2 IDLE ENABLE NAMESPACE UIDPLUS"
 
-# Each DIR remembers the ports it was prepared with (DIR/ports), so that later calls without the
-# environment variables (env, start) talk about the same server; the variables, when set, win.
-load_ports() {
-    local dir="$1"
-    if [ -f "$dir/ports" ]; then
-        local saved_imap saved_imaps
-        # shellcheck disable=SC1091
-        saved_imap=$(. "$dir/ports"; echo "$IMAP_PORT")
-        saved_imaps=$(. "$dir/ports"; echo "$IMAPS_PORT")
-        IMAP_PORT="${IMAPLIB_IMAP_PORT:-$saved_imap}"
-        IMAPS_PORT="${IMAPLIB_IMAPS_PORT:-$saved_imaps}"
-    fi
-}
+# Each DIR remembers the ports it was prepared with (DIR/ports): see load_settings.
+load_ports() { load_settings "$1/ports" IMAP_PORT=IMAPLIB_IMAP_PORT IMAPS_PORT=IMAPLIB_IMAPS_PORT; }
 
 default_dir() { echo "${IMAPLIB_DOVECOT_DIR:-/tmp/imaplib-dovecot}"; }
 
@@ -296,7 +285,7 @@ cmd_prepare() {
     gen_certs "$dir"
     write_config "$dir"
     [ -e "$dir/users/demo" ] || write_user demo demo 0 "$dir"
-    printf 'IMAP_PORT=%q\nIMAPS_PORT=%q\n' "$IMAP_PORT" "$IMAPS_PORT" >"$dir/ports"
+    save_settings "$dir/ports" IMAP_PORT IMAPS_PORT
 }
 
 cmd_start() {
@@ -333,11 +322,8 @@ cmd_adduser() {
     [ $# -ge 2 ] && [ $# -le 3 ] || usage
     local name="$1" pass="$2" dir
     dir=$(abs_dir "${3:-}")
-    valid_name "$name" || die "invalid user name: $name"
-    case "$pass" in
-        *:*) die "password must not contain ':' (passwd-file field separator)" ;;
-        *$'\n'* | *$'\r'*) die "password must not contain CR or LF" ;;
-    esac
+    check_new_user "$name" "$pass"
+    case "$pass" in *:*) die "password must not contain ':' (passwd-file field separator)" ;; esac
     [ -d "$dir/users" ] || die "$dir/users does not exist; run start first"
     write_user "$name" "$pass" "$admin" "$dir"
 }
@@ -365,25 +351,14 @@ cmd_env() {
     local dir
     dir=$(abs_dir "${1:-}")
     load_ports "$dir"
-    printf 'export IMAPLIB_IMAP_HOST=127.0.0.1\n'
-    printf 'export IMAPLIB_IMAP_PORT=%q\n' "$IMAP_PORT"
-    printf 'export IMAPLIB_IMAPS_PORT=%q\n' "$IMAPS_PORT"
-    printf 'export IMAPLIB_CA_FILE=%q\n' "$dir/ca.pem"
-    printf 'export IMAPLIB_CLIENT_CERT=%q\n' "$dir/client.pem"
-    printf 'export IMAPLIB_CLIENT_KEY=%q\n' "$dir/client.key"
-    printf 'export IMAPLIB_DOVECOT_CONF=%q\n' "$dir/dovecot.conf"
-    printf 'export IMAPLIB_DOVECOT_DIR=%q\n' "$dir"
+    exports IMAPLIB_IMAP_HOST=127.0.0.1 \
+        IMAPLIB_IMAP_PORT="$IMAP_PORT" \
+        IMAPLIB_IMAPS_PORT="$IMAPS_PORT" \
+        IMAPLIB_CA_FILE="$dir/ca.pem" \
+        IMAPLIB_CLIENT_CERT="$dir/client.pem" \
+        IMAPLIB_CLIENT_KEY="$dir/client.key" \
+        IMAPLIB_DOVECOT_CONF="$dir/dovecot.conf" \
+        IMAPLIB_DOVECOT_DIR="$dir"
 }
 
-sub="${1:-}"
-[ $# -gt 0 ] && shift
-case "$sub" in
-    install) cmd_install ;;
-    prepare) cmd_prepare "$@" ;;
-    start) cmd_start "$@" ;;
-    stop) cmd_stop "$@" ;;
-    adduser) cmd_adduser "$@" ;;
-    stdio-command) cmd_stdio_command "$@" ;;
-    env) cmd_env "$@" ;;
-    *) usage ;;
-esac
+dispatch "$@"

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs (Dovecot from Debian's packages, through
-# scripts/dovecot.sh, and Cyrus unpacked privately by scripts/cyrus.sh; the test fixtures call
-# both), builds, runs every test, and ends with the plain totals line "N passed, N failed" read
-# from the test results.
+# scripts/dovecot.sh; Cyrus 3.6 and 3.10 unpacked privately by scripts/cyrus.sh; Courier-IMAP unpacked
+# privately by scripts/courier.sh; the test fixtures call them), builds, runs every test, and ends with
+# the plain totals line "N passed, N failed" read from the test results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/dovecot.sh install
-bash scripts/cyrus.sh install
+IMAPLIB_CYRUS_VERSION=3.6 bash scripts/cyrus.sh install
+IMAPLIB_CYRUS_VERSION=3.10 bash scripts/cyrus.sh install
+bash scripts/courier.sh install
 
 results=$(mktemp -d)
 status=0
@@ -18,8 +20,12 @@ dotnet test ImapLib.sln -c Release --logger "trx;LogFileName=results.trx" --resu
 IMAPLIB_IMAP_PORT="${IMAPLIB_TEST_IMAP_PORT:-14310}" IMAPLIB_IMAPS_PORT="${IMAPLIB_TEST_IMAPS_PORT:-19931}" \
     bash scripts/dovecot.sh stop "${IMAPLIB_DOVECOT_DIR:-${TMPDIR:-/tmp}/imaplib-dovecot-tests}" || true
 # Likewise the private Cyrus (ImapLib.Tests/Support/Cyrus.cs).
-IMAPLIB_CYRUS_PORT="${IMAPLIB_TEST_CYRUS_PORT:-14321}" \
+IMAPLIB_CYRUS_VERSION=3.6 IMAPLIB_CYRUS_PORT="${IMAPLIB_TEST_CYRUS_PORT:-14321}" \
     bash scripts/cyrus.sh stop "${IMAPLIB_CYRUS_DIR:-${TMPDIR:-/tmp}/imaplib-cyrus-tests}" || true
+# Cyrus 3.10 (Cyrus.V310) and Courier (ImapLib.Tests/Support/Courier.cs); each folder remembers its version and ports.
+IMAPLIB_CYRUS_VERSION=3.10 \
+    bash scripts/cyrus.sh stop "${IMAPLIB_CYRUS310_DIR:-${TMPDIR:-/tmp}/imaplib-cyrus310-tests}" || true
+bash scripts/courier.sh stop "${IMAPLIB_COURIER_DIR:-${TMPDIR:-/tmp}/imaplib-courier-tests}" || true
 
 trx=$(find "$results" -name '*.trx' | head -n 1)
 if [ -z "$trx" ]; then

@@ -1,4 +1,4 @@
-# Shared by dovecot.sh and cyrus.sh: the plumbing of a private, throw-away server run from a folder of
+# Shared by dovecot.sh, cyrus.sh and courier.sh: the plumbing of a private, throw-away server run from a folder of
 # its own. The sourcing script sets SCRIPT_NAME and USAGE_LINES and defines default_dir.
 
 die() { echo "$SCRIPT_NAME: $*" >&2; exit 1; }
@@ -135,7 +135,7 @@ apt_install() {
 
 # unpack_debs ROOT PACKAGE...: downloads the PACKAGEs (apt-get download; the array APT_OPTS may hold
 # options such as a private source list) and unpacks them with dpkg-deb into ROOT without installing
-# them. The tree is unpacked beside ROOT and then swapped in, so a half-unpacked tree is never used.
+# them; the libraries they depend on are installed. The tree is unpacked beside ROOT and then swapped in, so a half-unpacked tree is never used.
 unpack_debs() {
     local root="$1" tmp new deb
     shift
@@ -143,6 +143,16 @@ unpack_debs() {
     # apt-get download runs as the _apt user when it can: let it write the folder.
     chmod 777 "$tmp"
     (cd "$tmp" && quietly apt-get "${APT_OPTS[@]}" download "$@") || { rm -rf "$tmp"; exit 1; }
+    # The libraries they depend on are installed normally (apt-get), but for those apt cannot install here
+    # (Cyrus 3.10's libclamav11, which only its virus scanner uses) and those unpacked here themselves.
+    local unpacked libs=() lib
+    unpacked=" $(for deb in "$tmp"/*.deb; do dpkg-deb -f "$deb" Package; done | tr '\n' ' ') "
+    for lib in $(for deb in "$tmp"/*.deb; do dpkg-deb -f "$deb" Depends; done | tr ',' '\n' \
+            | sed -E 's/\|.*//; s/\(.*\)//; s/:any//; s/[[:space:]]//g' | grep '^lib' | sort -u); do
+        case "$unpacked" in *" $lib "*) continue ;; esac
+        [[ "$(apt-cache policy "$lib" 2>/dev/null)" =~ Candidate:\ [^\(] ]] && libs+=("$lib")
+    done
+    [ ${#libs[@]} -eq 0 ] || apt_install "${libs[@]}"
     new="$root.new.$$"
     rm -rf "$new"
     mkdir -p "$new"
@@ -153,3 +163,24 @@ unpack_debs() {
     mv "$new" "$root"
 }
 APT_OPTS=()
+
+# exports NAME=VALUE...: prints each as a shell "export" line (the env subcommand's output).
+exports() {
+    local pair
+    for pair in "$@"; do printf 'export %s=%q\n' "${pair%%=*}" "${pair#*=}"; done
+}
+
+# dispatch SUBCOMMAND ARGS...: runs the script's cmd_SUBCOMMAND ("-" read as "_") with ARGS, or prints the usage.
+dispatch() {
+    local sub="${1:-}"
+    [ $# -gt 0 ] && shift
+    case "$sub" in "" | *[!a-z-]*) usage ;; esac
+    declare -F "cmd_${sub//-/_}" >/dev/null || usage
+    "cmd_${sub//-/_}" "$@"
+}
+
+# check_new_user NAME PASSWORD: stops unless NAME passes the script's valid_name and PASSWORD holds no CR or LF.
+check_new_user() {
+    valid_name "$1" || die "invalid user name: $1"
+    case "$2" in *$'\n'* | *$'\r'*) die "password must not contain CR or LF" ;; esac
+}
