@@ -13,10 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=ImapLib.Tests/Transcripts
 
-bash scripts/dovecot.sh install
-bash scripts/cyrus.sh install
-IMAPLIB_CYRUS_VERSION=3.10 bash scripts/cyrus.sh install
-bash scripts/courier.sh install
+# shellcheck source=lib/test-servers.sh
+. scripts/lib/test-servers.sh
+install_test_servers
 
 normalise() {
     sed -E -e 's/\([0-9]+\.[0-9]+ \+ [0-9]+\.[0-9]+( \+ [0-9]+\.[0-9]+)? secs\)/(T secs)/g' \
@@ -33,14 +32,7 @@ status=0
 IMAPLIB_RECORD_CORPUS="$PWD/$corpus" dotnet test ImapLib.Tests/ImapLib.Tests.csproj -c Release \
     --filter "FullyQualifiedName~CorpusRecordingTests" || status=$?
 
-IMAPLIB_IMAP_PORT="${IMAPLIB_TEST_IMAP_PORT:-14310}" IMAPLIB_IMAPS_PORT="${IMAPLIB_TEST_IMAPS_PORT:-19931}" \
-    bash scripts/dovecot.sh stop "${IMAPLIB_DOVECOT_DIR:-${TMPDIR:-/tmp}/imaplib-dovecot-tests}" || true
-IMAPLIB_CYRUS_PORT="${IMAPLIB_TEST_CYRUS_PORT:-14321}" \
-    bash scripts/cyrus.sh stop "${IMAPLIB_CYRUS_DIR:-${TMPDIR:-/tmp}/imaplib-cyrus-tests}" || true
-IMAPLIB_CYRUS_PORT="${IMAPLIB_TEST_CYRUS310_PORT:-14322}" \
-    bash scripts/cyrus.sh stop "${IMAPLIB_CYRUS310_DIR:-${TMPDIR:-/tmp}/imaplib-cyrus310-tests}" || true
-IMAPLIB_COURIER_PORT="${IMAPLIB_TEST_COURIER_PORT:-14330}" \
-    bash scripts/courier.sh stop "${IMAPLIB_COURIER_DIR:-${TMPDIR:-/tmp}/imaplib-courier-tests}" || true
+stop_test_servers
 
 echo "$(find "$corpus" -name '*.imap' | wc -l) transcripts from $(find "$corpus" -mindepth 1 -maxdepth 1 -type d | wc -l) servers in $corpus"
 if [ "${1:-}" = "--diff" ]; then

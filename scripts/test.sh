@@ -6,26 +6,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/dovecot.sh install
-IMAPLIB_CYRUS_VERSION=3.6 bash scripts/cyrus.sh install
-IMAPLIB_CYRUS_VERSION=3.10 bash scripts/cyrus.sh install
-bash scripts/courier.sh install
+# shellcheck source=lib/test-servers.sh
+. scripts/lib/test-servers.sh
+install_test_servers
 
 results=$(mktemp -d)
 status=0
 dotnet test ImapLib.sln -c Release --logger "trx;LogFileName=results.trx" --results-directory "$results" \
     --collect "XPlat Code Coverage" --settings ImapLib.Tests/coverage.runsettings "$@" || status=$?
 
-# The suite's private Dovecot (started by the test fixture) is not needed any more.
-IMAPLIB_IMAP_PORT="${IMAPLIB_TEST_IMAP_PORT:-14310}" IMAPLIB_IMAPS_PORT="${IMAPLIB_TEST_IMAPS_PORT:-19931}" \
-    bash scripts/dovecot.sh stop "${IMAPLIB_DOVECOT_DIR:-${TMPDIR:-/tmp}/imaplib-dovecot-tests}" || true
-# Likewise the private Cyrus (ImapLib.Tests/Support/Cyrus.cs).
-IMAPLIB_CYRUS_VERSION=3.6 IMAPLIB_CYRUS_PORT="${IMAPLIB_TEST_CYRUS_PORT:-14321}" \
-    bash scripts/cyrus.sh stop "${IMAPLIB_CYRUS_DIR:-${TMPDIR:-/tmp}/imaplib-cyrus-tests}" || true
-# Cyrus 3.10 (Cyrus.V310) and Courier (ImapLib.Tests/Support/Courier.cs); each folder remembers its version and ports.
-IMAPLIB_CYRUS_VERSION=3.10 \
-    bash scripts/cyrus.sh stop "${IMAPLIB_CYRUS310_DIR:-${TMPDIR:-/tmp}/imaplib-cyrus310-tests}" || true
-bash scripts/courier.sh stop "${IMAPLIB_COURIER_DIR:-${TMPDIR:-/tmp}/imaplib-courier-tests}" || true
+# The servers the test fixtures started are not needed any more.
+stop_test_servers
 
 trx=$(find "$results" -name '*.trx' | head -n 1)
 if [ -z "$trx" ]; then
