@@ -135,9 +135,18 @@ public partial class IMAP4
     /// <exception cref="error">The server does not announce ENABLE.</exception>
     public ImapResult enable(string capability)
     {
-        if (!capabilities.Contains("ENABLE")) throw new error("Server does not support ENABLE");
+        if (!_negotiated.CanEnable) throw new error("Server does not support ENABLE");
         var result = Execute("ENABLE", capability);
-        if (result.typ == "OK" && capability.ToUpperInvariant().Contains("UTF8=ACCEPT")) _mode_utf8();
+        if (result.typ != "OK") return result;
+        if (capability.ToUpperInvariant().Contains("UTF8=ACCEPT")) _mode_utf8();
+        // IMAP4rev2 is in force only when the server says so (RFC 9051 6.3.1): a bare OK leaves the session rev1. The
+        // ENABLED data stays in untagged_responses, as CPython leaves it.
+        if (untagged_responses.TryGetValue("ENABLED", out var enabled)
+            && enabled.Any(item => item is { IsBytes: true } && item.decode().ToUpperInvariant().Split(' ').Contains("IMAP4REV2")))
+        {
+            _negotiated.Rev2 = true;
+            PROTOCOL_VERSION = "IMAP4REV2";
+        }
         return result;
     }
 
@@ -188,13 +197,7 @@ public partial class IMAP4
     public ImapResult getquota(ImapArg root) => Execute("GETQUOTA", root);
 
     /// <summary>Gets the quota roots of <paramref name="mailbox"/>: <c>data</c> is <c>[[QUOTAROOT...], [QUOTA...]]</c>.</summary>
-    public ImapResult getquotaroot(ImapArg mailbox)
-    {
-        var result = Execute("GETQUOTAROOT", mailbox);
-        var (_, quota) = _untagged_response(result, "QUOTA");
-        var (typ, quotaroot) = _untagged_response(result, "QUOTAROOT");
-        return (typ, [ImapItem.List(quotaroot), ImapItem.List(quota)]);
-    }
+    public ImapResult getquotaroot(ImapArg mailbox) => Execute("GETQUOTAROOT", mailbox);
 
     /// <summary>Lists the mailboxes matching <paramref name="pattern"/> under <paramref name="directory"/>.</summary>
     public ImapResult list(ImapArg? directory = null, ImapArg? pattern = null) =>
@@ -298,7 +301,7 @@ public partial class IMAP4
         if (charset is not null && utf8_enabled) throw new error("Non-None charset not valid in UTF8 mode");
         byte[]?[] keys = Arguments.Criteria(charset, criteria, utf8_enabled);
         byte[]?[] args = charset is null ? keys : [Raw("CHARSET"), Encode(Arg.Charset, charset), .. keys];
-        return _untagged_response(Run("SEARCH", uid, args), "SEARCH");
+        return Collect(Collector.Search, "SEARCH", uid, args);
     }
 
     /// <summary>SEARCH with newest CPython's <c>params</c>: each <c>?</c> in <paramref name="criteria"/> is
@@ -323,6 +326,9 @@ public partial class IMAP4
             return result;
         }
         state = "SELECTED";
+        // An IMAP4rev2 server answers SELECT with an untagged LIST of the mailbox (RFC 9051 6.3.2): it belongs to the
+        // SELECT, and left in place it would join the next list()'s result.
+        if (_negotiated.Rev2) untagged_responses.Remove("LIST");
         if (untagged_responses.ContainsKey("READ-ONLY") && !@readonly)
         {
             if (debug >= 1) _dump_ur(untagged_responses);
@@ -356,8 +362,7 @@ public partial class IMAP4
     /// <summary>Asks for the status items <paramref name="names"/> (e.g. <c>(MESSAGES UNSEEN)</c>) of <paramref name="mailbox"/>.</summary>
     public ImapResult status(ImapArg mailbox, ImapArg names) => Execute("STATUS", mailbox, names);
 
-    private bool _tls_established;
-
+    
     /// <summary>
     /// Upgrades the connection to TLS with STARTTLS (RFC 3501 section 6.2.1), then re-reads the capabilities.
     /// The certificate is verified by default (unlike CPython). Anything the server sent before the handshake
@@ -369,8 +374,8 @@ public partial class IMAP4
     public ImapResult starttls(SslClientAuthenticationOptions? ssl_context = null)
     {
         const string name = "STARTTLS";
-        if (_tls_established) throw new abort("TLS session already established");
-        if (!capabilities.Contains(name)) throw new abort("TLS not supported by server");
+        if (_negotiated.Tls) throw new abort("TLS session already established");
+        if (!_negotiated.Has(name)) throw new abort("TLS not supported by server");
         var context = ssl_context ?? ssl.create_default_context();
         var result = SimpleCommand(name);
         if (result.typ != "OK") throw new error("Couldn't establish TLS session");
@@ -384,7 +389,7 @@ public partial class IMAP4
             state = "LOGOUT";
             throw;
         }
-        _tls_established = true;
+        _negotiated.Tls = true;
         _get_capabilities();
         return _untagged_response(result, name);
     }
@@ -403,13 +408,13 @@ public partial class IMAP4
     public ImapResult compress()
     {
         const string name = "COMPRESS";
-        if (_compressed) throw new error("compression is already active");
-        if (!capabilities.Contains("COMPRESS=DEFLATE")) throw new error("Server does not support COMPRESS=DEFLATE");
+        if (_negotiated.Compressed) throw new error("compression is already active");
+        if (!_negotiated.Has("COMPRESS=DEFLATE")) throw new error("Server does not support COMPRESS=DEFLATE");
         if (!CanCompress) throw new error("COMPRESS needs the built-in transport");
         var result = SimpleCommand(name, Raw("DEFLATE"));
         if (result.typ != "OK") return result;
         StartCompression();
-        _compressed = true;
+        _negotiated.Compressed = true;
         return result;
     }
 
@@ -428,9 +433,6 @@ public partial class IMAP4
         // What the reader already holds after the OK line is the start of the compressed stream: hand it over.
         SetStream(new DeflateConnection(current, _reader?.TakeBuffered() ?? []), _sock);
     }
-
-    /// <summary>True once <see cref="compress"/> succeeded.</summary>
-    private bool _compressed;
 
     /// <summary>
     /// The TLS upgrade of <see cref="starttls"/>, run after the server's OK: a handshake over the built-in stream,
@@ -477,7 +479,7 @@ public partial class IMAP4
             throw new error($"Unknown IMAP4 UID command: {PyRepr.Of(command)}");
         CheckState(command);
         var row = CommandTable.Row(command);
-        return _untagged_response(Run(command, uid: true, Arguments.Encode(row, args, utf8_enabled)), row.UidResult);
+        return Collect(row.UidResult, command, uid: true, Arguments.Encode(row, args, _negotiated.Utf8Arguments));
     }
 
     /// <summary><see cref="uid(string, Nullable{ImapArg}[])"/> with newest CPython's <c>params</c>: the placeholders in
@@ -532,17 +534,25 @@ public partial class IMAP4
     private ImapResult Execute(string name, bool uid, params ImapArg?[] args)
     {
         var row = CommandTable.Row(name);
-        var result = Run(name, uid, Arguments.Encode(row, args, utf8_enabled));
-        return row.Result is { } untagged ? _untagged_response(result, untagged) : result;
+        var encoded = Arguments.Encode(row, args, _negotiated.Utf8Arguments);
+        return row.Result is { } collector ? Collect(collector, name, uid, encoded) : Run(name, uid, encoded);
     }
 
     /// <summary>Sends <paramref name="name"/> (or <c>UID name</c>) with arguments already written.</summary>
     private ImapResult Run(string name, bool uid, byte[]?[] args) =>
         uid ? SimpleCommand("UID", [Raw(name), .. args]) : SimpleCommand(name, args);
 
+    /// <summary><see cref="Run"/>, with the result made by <paramref name="collector"/> from what the command's tag got.</summary>
+    private ImapResult Collect(Collector collector, string name, bool uid, byte[]?[] args)
+    {
+        string sent = uid ? "UID" : name;
+        var tag = _command(sent, uid ? [Raw(name), .. args] : args);
+        return collector.Collect(this, _command_complete(sent, tag), tag);
+    }
+
     /// <summary>An argument of kind <paramref name="kind"/>, written for this connection (ASCII or UTF-8).</summary>
-    private byte[] Encode(Arg kind, ImapArg arg) => Arguments.Encode(kind, arg, utf8_enabled);
+    private byte[] Encode(Arg kind, ImapArg arg) => Arguments.Encode(kind, arg, _negotiated.Utf8Arguments);
 
     /// <summary>An argument sent as given, or null (left out) for None.</summary>
-    private byte[]? Raw(ImapArg? arg) => arg is { } a ? Arguments.Raw(a, utf8_enabled) : null;
+    private byte[]? Raw(ImapArg? arg) => arg is { } a ? Arguments.Raw(a, _negotiated.Utf8Arguments) : null;
 }

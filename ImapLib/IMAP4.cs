@@ -59,7 +59,10 @@ public partial class IMAP4 : IDisposable
     public PyBytes welcome { get; private set; }
 
     /// <summary>The capabilities the server announced, upper-cased.</summary>
-    public string[] capabilities { get; protected set; } = [];
+    public string[] capabilities { get => _negotiated.Capabilities; protected set => _negotiated.Capabilities = value; }
+
+    /// <summary>What the connection negotiated: capabilities and modes (see <see cref="Negotiated"/>).</summary>
+    private readonly Negotiated _negotiated = new();
 
     /// <summary>The protocol version chosen from <see cref="capabilities"/> (IMAP4REV1 or IMAP4).</summary>
     public string? PROTOCOL_VERSION { get; private set; }
@@ -79,7 +82,7 @@ public partial class IMAP4 : IDisposable
     public bool is_readonly { get; private set; }
 
     /// <summary>True once UTF8=ACCEPT was enabled: arguments are sent as UTF-8 rather than ASCII.</summary>
-    public bool utf8_enabled { get; private set; }
+    public bool utf8_enabled => _negotiated.Utf8;
 
     /// <summary>The tag prefix of this connection (four letters A–P, chosen at random as Python does).</summary>
     public PyBytes tagpre { get; private set; }

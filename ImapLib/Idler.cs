@@ -79,7 +79,7 @@ public partial class IMAP4
 
         internal Idler(IMAP4 imap, double? duration)
         {
-            if (!imap.capabilities.Contains("IDLE"))
+            if (!imap._negotiated.Has("IDLE"))
                 throw new error("Server does not support IMAP4 IDLE");
             if (duration is not null && !imap.CanWaitForResponse)
                 throw new error("duration requires a socket connection");

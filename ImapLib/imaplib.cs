@@ -28,7 +28,7 @@ public static partial class imaplib
     public static int _MAXLINE = 1_000_000;
 
     /// <summary>The protocol versions accepted from CAPABILITY, most recent first.</summary>
-    public static readonly IReadOnlyList<string> AllowedVersions = ["IMAP4REV1", "IMAP4"];
+    public static readonly IReadOnlyList<string> AllowedVersions = ["IMAP4REV1", "IMAP4REV2", "IMAP4"];
 
     /// <summary>
     /// Each command and the connection states it is legal in (Python's <c>imaplib.Commands</c>), derived from the

@@ -7,26 +7,31 @@ namespace ImapLib.Tests;
 /// A server that advertises IMAP4rev2 alone: Dovecot's preauthenticated stdio session with
 /// <c>imap_capability = IMAP4rev2 IDLE ENABLE NAMESPACE UIDPLUS</c> (<see cref="Dovecot.StdioCommand"/> with rev2).
 /// Only the advertisement changes (no Debian build of Dovecot has its rev2 support compiled in), which is enough for
-/// the connect path: today the library, like CPython, accepts only IMAP4REV1 or IMAP4 and refuses such a server.
-/// Issue 22 will change that; the first test asserts today's behaviour and must then be updated, not deleted.
+/// the connect path, on which CPython's imaplib raises "server not IMAP4 compliant" (python/cpython issue 122953) and
+/// ImapLib connects in IMAP4rev2 mode.
 /// </summary>
 [Parallelizable(ParallelScope.All)]
 [Category("Server")]
 public class DovecotRev2Tests
 {
     [Test]
-    public void Connecting_to_a_rev2_only_server_raises_today()
+    public void A_rev2_only_server_connects_in_rev2_mode()
     {
         var account = Dovecot.NewAccount();
-        // Issue 22: the library will accept IMAP4rev2; until then it raises CPython's error at connect time.
-        var ex = Assert.Throws<IMAP4.error>(() => new IMAP4_stream(Dovecot.StdioCommand(account.User, rev2: true), timeout: 10).Dispose());
-        Assert.That(ex!.Message, Is.EqualTo("server not IMAP4 compliant"));
-
-        // The same account through the ordinary (rev1) session connects.
+        using var M = new IMAP4_stream(Dovecot.StdioCommand(account.User, rev2: true), timeout: 10);
+        Assert.That(M.PROTOCOL_VERSION, Is.EqualTo("IMAP4REV2"));
+        Assert.That(M.state, Is.EqualTo("AUTH"));
+        // ENABLE is part of rev2's base protocol; Dovecot answers it with a bare OK.
+        Assert.That(M.enable("IMAP4rev2").typ, Is.EqualTo("OK"));
+        // The session works: Dovecot really speaks rev1 underneath, with plain SEARCH, which search() reads as ever.
+        Assert.That(M.append("INBOX", null, null, "Subject: rev2\r\n\r\nbody\r\n"u8.ToArray()).typ, Is.EqualTo("OK"));
+        Assert.That(M.select().ToString(), Is.EqualTo("('OK', [b'1'])"));
+        Assert.That(M.search(null, "ALL").ToString(), Is.EqualTo("('OK', [b'1'])"));
+        // The same account through the ordinary (rev1) session is rev1.
         using var S = new IMAP4_stream(Dovecot.StdioCommand(account.User), timeout: 10);
         Assert.That(S.PROTOCOL_VERSION, Is.EqualTo("IMAP4REV1"));
-        Assert.That(S.state, Is.EqualTo("AUTH"));
         S.logout();
+        M.logout();
     }
 
     [Test]

@@ -29,9 +29,11 @@ public partial class IMAP4
         if (debug >= 3) _mesg($"CAPABILITIES: {PyRepr.Of(capabilities)}");
         foreach (var version in imaplib.AllowedVersions)
         {
-            if (capabilities.Contains(version))
+            if (_negotiated.Has(version))
             {
                 PROTOCOL_VERSION = version;
+                // A server that speaks only IMAP4rev2 is in rev2 mode from the start (RFC 9051 section 2.3).
+                _negotiated.Rev2 = version == "IMAP4REV2";
                 return;
             }
         }
@@ -99,7 +101,7 @@ public partial class IMAP4
         bool utf8Literal = literal is not null && utf8_enabled && !fromAttribute;
         // With LITERAL+ (RFC 7888) an APPEND literal follows at once: no round trip waiting for "+". The literal
         // attribute is sent as CPython sends it, synchronising: {n}, then the bytes after the continuation.
-        bool nonSynchronizing = literal is not null && !fromAttribute && UseLiteralPlus && capabilities.Contains("LITERAL+");
+        bool nonSynchronizing = literal is not null && !fromAttribute && UseLiteralPlus && _negotiated.Has("LITERAL+");
         byte[] announcement = literal is null ? [] : Literals.Announcement(literal.Length, utf8Literal, nonSynchronizing);
         byte[] trailer = Literals.Trailer(utf8Literal);
         byte[] wire = CommandWriter.Line(tag, name, args, announcement);

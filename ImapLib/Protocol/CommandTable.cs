@@ -31,15 +31,18 @@ internal enum Arg
 /// </summary>
 /// <param name="Name">The command as sent (upper case).</param>
 /// <param name="States">The connection states in which it may be sent.</param>
-/// <param name="Result">The untagged response returned as its data, or null for the tagged completion.</param>
+/// <param name="Result">How its result is collected (the untagged response returned as its data), or null for the
+/// tagged completion.</param>
 /// <param name="Uid">True when <c>UID name</c> exists (RFC 3501, 4315, 5256, 6851): the method takes <c>uid:</c>.</param>
 /// <param name="Args">How each positional argument is written, both plain and under <c>uid()</c>; arguments past
 /// the end of this list are <see cref="Arg.Raw"/>.</param>
-internal sealed record CommandSpec(string Name, string[] States, string? Result = null, bool Uid = false, Arg[]? Args = null)
+internal sealed record CommandSpec(string Name, string[] States, Collector? Result = null, bool Uid = false, Arg[]? Args = null)
 {
-    /// <summary>The untagged response <c>uid(Name, ...)</c> returns: the command's own for SEARCH, SORT and
-    /// THREAD, FETCH for all others (CPython's rule, which holds even for COPY and EXPUNGE).</summary>
-    public string UidResult => Name is "SEARCH" or "SORT" or "THREAD" ? Name : "FETCH";
+    private static readonly Collector Fetch = Collector.Untagged("FETCH");
+
+    /// <summary>What <c>uid(Name, ...)</c> returns: the command's own result for SEARCH, SORT and THREAD, the FETCH
+    /// responses for all others (CPython's rule, which holds even for COPY and EXPUNGE).</summary>
+    public Collector UidResult => Name is "SEARCH" or "SORT" or "THREAD" && Result is not null ? Result : Fetch;
 
     /// <summary>The encoding of argument <paramref name="index"/>; <see cref="Arg.Criteria"/> extends to the end.</summary>
     public Arg ArgAt(int index)
@@ -67,7 +70,7 @@ internal static class CommandTable
     [
         new("APPEND", Authenticated),
         new("AUTHENTICATE", [NONAUTH]),
-        new("CAPABILITY", Any, Result: "CAPABILITY"),
+        new("CAPABILITY", Any, Result: Collector.Untagged("CAPABILITY")),
         new("CHECK", [SELECTED]),
         new("CLOSE", [SELECTED]),
         new("COMPRESS", Authenticated),
@@ -77,36 +80,36 @@ internal static class CommandTable
         new("DELETEACL", Authenticated, Args: [Arg.Mailbox, Arg.Astring]),
         new("ENABLE", [AUTH]),
         new("EXAMINE", Authenticated),
-        new("EXPUNGE", [SELECTED], Result: "EXPUNGE", Uid: true, Args: [Arg.SequenceSet]),
-        new("FETCH", [SELECTED], Result: "FETCH", Uid: true, Args: [Arg.SequenceSet, Arg.FetchParts]),
-        new("GETACL", Authenticated, Result: "ACL", Args: [Arg.Mailbox]),
-        new("GETANNOTATION", Authenticated, Result: "ANNOTATION", Args: [Arg.Mailbox, Arg.Raw, Arg.Raw]),
-        new("GETQUOTA", Authenticated, Result: "QUOTA", Args: [Arg.Astring]),
-        new("GETQUOTAROOT", Authenticated, Args: [Arg.Mailbox]),
-        new("ID", [NONAUTH, AUTH, SELECTED], Result: "ID"),
+        new("EXPUNGE", [SELECTED], Result: Collector.Untagged("EXPUNGE"), Uid: true, Args: [Arg.SequenceSet]),
+        new("FETCH", [SELECTED], Result: Collector.Untagged("FETCH"), Uid: true, Args: [Arg.SequenceSet, Arg.FetchParts]),
+        new("GETACL", Authenticated, Result: Collector.Untagged("ACL"), Args: [Arg.Mailbox]),
+        new("GETANNOTATION", Authenticated, Result: Collector.Untagged("ANNOTATION"), Args: [Arg.Mailbox, Arg.Raw, Arg.Raw]),
+        new("GETQUOTA", Authenticated, Result: Collector.Untagged("QUOTA"), Args: [Arg.Astring]),
+        new("GETQUOTAROOT", Authenticated, Result: Collector.QuotaRoot, Args: [Arg.Mailbox]),
+        new("ID", [NONAUTH, AUTH, SELECTED], Result: Collector.Untagged("ID")),
         new("IDLE", Authenticated),
-        new("LIST", Authenticated, Result: "LIST", Args: [Arg.Mailbox, Arg.ListPattern]),
+        new("LIST", Authenticated, Result: Collector.Untagged("LIST"), Args: [Arg.Mailbox, Arg.ListPattern]),
         new("LOGIN", [NONAUTH]),
         new("LOGOUT", Any),
-        new("LSUB", Authenticated, Result: "LSUB", Args: [Arg.Mailbox, Arg.ListPattern]),
+        new("LSUB", Authenticated, Result: Collector.Untagged("LSUB"), Args: [Arg.Mailbox, Arg.ListPattern]),
         new("MOVE", [SELECTED], Uid: true, Args: [Arg.SequenceSet, Arg.Mailbox]),
-        new("MYRIGHTS", Authenticated, Result: "MYRIGHTS", Args: [Arg.Mailbox]),
-        new("NAMESPACE", Authenticated, Result: "NAMESPACE"),
+        new("MYRIGHTS", Authenticated, Result: Collector.Untagged("MYRIGHTS"), Args: [Arg.Mailbox]),
+        new("NAMESPACE", Authenticated, Result: Collector.Untagged("NAMESPACE")),
         new("NOOP", Any),
-        new("PARTIAL", [SELECTED], Result: "FETCH"),
+        new("PARTIAL", [SELECTED], Result: Collector.Untagged("FETCH")),
         new("PROXYAUTH", [AUTH], Args: [Arg.Astring]),
         new("RENAME", Authenticated, Args: [Arg.Mailbox, Arg.Mailbox]),
-        new("SEARCH", [SELECTED], Result: "SEARCH", Uid: true),
+        new("SEARCH", [SELECTED], Result: Collector.Search, Uid: true),
         new("SELECT", Authenticated),
         new("SETACL", Authenticated, Args: [Arg.Mailbox, Arg.Astring, Arg.Astring]),
-        new("SETANNOTATION", Authenticated, Result: "ANNOTATION", Args: [Arg.Mailbox]),
-        new("SETQUOTA", Authenticated, Result: "QUOTA", Args: [Arg.Astring, Arg.List]),
-        new("SORT", [SELECTED], Result: "SORT", Uid: true, Args: [Arg.List, Arg.Charset, Arg.Criteria]),
+        new("SETANNOTATION", Authenticated, Result: Collector.Untagged("ANNOTATION"), Args: [Arg.Mailbox]),
+        new("SETQUOTA", Authenticated, Result: Collector.Untagged("QUOTA"), Args: [Arg.Astring, Arg.List]),
+        new("SORT", [SELECTED], Result: Collector.Untagged("SORT"), Uid: true, Args: [Arg.List, Arg.Charset, Arg.Criteria]),
         new("STARTTLS", [NONAUTH]),
-        new("STATUS", Authenticated, Result: "STATUS", Args: [Arg.Mailbox, Arg.List]),
-        new("STORE", [SELECTED], Result: "FETCH", Uid: true, Args: [Arg.SequenceSet, Arg.Raw, Arg.List]),
+        new("STATUS", Authenticated, Result: Collector.Untagged("STATUS"), Args: [Arg.Mailbox, Arg.List]),
+        new("STORE", [SELECTED], Result: Collector.Untagged("FETCH"), Uid: true, Args: [Arg.SequenceSet, Arg.Raw, Arg.List]),
         new("SUBSCRIBE", Authenticated, Args: [Arg.Mailbox]),
-        new("THREAD", [SELECTED], Result: "THREAD", Uid: true, Args: [Arg.Raw, Arg.Charset, Arg.Criteria]),
+        new("THREAD", [SELECTED], Result: Collector.Untagged("THREAD"), Uid: true, Args: [Arg.Raw, Arg.Charset, Arg.Criteria]),
         new("UID", [SELECTED]),
         new("UNSELECT", [SELECTED]),
         new("UNSUBSCRIBE", Authenticated, Args: [Arg.Mailbox]),

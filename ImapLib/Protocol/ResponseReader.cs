@@ -182,5 +182,5 @@ public partial class IMAP4
         public void Dispose() => imap._sink = previous;
     }
 
-    private void _mode_utf8() => utf8_enabled = true;
+    private void _mode_utf8() => _negotiated.Utf8 = true;
 }
