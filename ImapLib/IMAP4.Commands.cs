@@ -103,8 +103,14 @@ public partial class IMAP4
     /// <summary>Asks the server for its capabilities; <c>data</c> is the CAPABILITY response.</summary>
     public ImapResult capability() => Execute("CAPABILITY");
 
-    /// <summary>Checkpoints the selected mailbox.</summary>
-    public ImapResult check() => Execute("CHECK");
+    /// <summary>Checkpoints the selected mailbox. IMAP4rev2 has no CHECK (RFC 9051 removed it; NOOP does its work), so
+    /// in rev2 mode NOOP is sent: a script's <c>M.check()</c> goes on working against a strict rev2 server.</summary>
+    public ImapResult check()
+    {
+        if (!_negotiated.Rev2) return Execute("CHECK");
+        CheckState("CHECK");
+        return SimpleCommand("NOOP");
+    }
 
     /// <summary>Closes the selected mailbox, removing messages flagged \Deleted; the state becomes AUTH whatever happens.</summary>
     public ImapResult close()
@@ -262,9 +268,16 @@ public partial class IMAP4
         finally { shutdown(); }
     }
 
-    /// <summary>Lists the subscribed mailboxes matching <paramref name="pattern"/>.</summary>
-    public ImapResult lsub(ImapArg? directory = null, ImapArg? pattern = null) =>
-        Execute("LSUB", directory ?? "", pattern ?? "*");
+    /// <summary>Lists the subscribed mailboxes matching <paramref name="pattern"/>. IMAP4rev2 has no LSUB (RFC 9051
+    /// removed it); in rev2 mode <c>LIST (SUBSCRIBED)</c> is sent instead and its LIST responses, which have LSUB's shape
+    /// (attributes, delimiter, name; <c>\Subscribed</c> among the attributes), are the result.</summary>
+    public ImapResult lsub(ImapArg? directory = null, ImapArg? pattern = null)
+    {
+        if (!_negotiated.Rev2) return Execute("LSUB", directory ?? "", pattern ?? "*");
+        CheckState("LSUB");
+        var args = Arguments.Encode(CommandTable.Row("LIST"), [directory ?? "", pattern ?? "*"], _negotiated.Utf8Arguments);
+        return Collect(Collector.Untagged("LIST"), "LIST", uid: false, [Raw("(SUBSCRIBED)"), .. args]);
+    }
 
     /// <summary>Shows the rights the current user has on <paramref name="mailbox"/> (RFC 4314).</summary>
     public ImapResult myrights(ImapArg mailbox) => Execute("MYRIGHTS", mailbox);

@@ -233,7 +233,9 @@ public sealed class TranscriptServer : IDisposable
         {
             var thread = new Thread(() =>
             {
+                // Nothing may escape a server thread: it would end the test host. What goes wrong is the test's to see.
                 try { body(); }
+                catch (Exception e) { _server.Failed(e); }
                 finally { Played.Set(); }
             }) { IsBackground = true, Name = $"TranscriptServer {name}" };
             _threads.Add(thread);
@@ -257,11 +259,11 @@ public sealed class TranscriptServer : IDisposable
         private void Replay()
         {
             var player = Player!;
-            Stream stream = new NetworkStream(_client, ownsSocket: false);
-            _client.ReceiveTimeout = (int)_server.ClientTimeout.TotalMilliseconds;
             var buffer = new byte[64 * 1024];
             try
             {
+                Stream stream = new NetworkStream(_client, ownsSocket: false);
+                _client.ReceiveTimeout = (int)_server.ClientTimeout.TotalMilliseconds;
                 if (_server._tls) stream = Secure(stream);
                 while (true)
                 {

@@ -8,7 +8,8 @@ namespace ImapLib;
 /// </summary>
 internal static class ResponseParser
 {
-    /// <summary>A tagged completion: <c>TAG OK text</c>. Python: <c>(?P&lt;tag&gt;PRE\d+) (?P&lt;type&gt;[A-Z]+) (?P&lt;data&gt;.*)</c>.</summary>
+    /// <summary>A tagged completion: <c>TAG OK text</c>. Python: <c>(?P&lt;tag&gt;PRE\d+) (?P&lt;type&gt;[A-Z]+) (?P&lt;data&gt;.*)</c>,
+    /// and also <c>TAG OK</c> with no text at all (empty data), which some servers send and CPython's pattern misses.</summary>
     public static bool TryTagged(byte[] line, byte[] tagPrefix, out PyBytes tag, out string type, out byte[] data)
     {
         tag = default;
@@ -23,10 +24,10 @@ internal static class ResponseParser
         int tagEnd = i++;
         int typeStart = i;
         while (i < span.Length && char.IsAsciiLetterUpper((char)span[i])) i++;
-        if (i == typeStart || i >= span.Length || span[i] != ' ') return false;
+        if (i == typeStart || (i < span.Length && span[i] != ' ')) return false;
         tag = span[..tagEnd];
         type = System.Text.Encoding.ASCII.GetString(span[typeStart..i]);
-        data = span[(i + 1)..].ToArray();
+        data = i < span.Length ? span[(i + 1)..].ToArray() : [];
         return true;
     }
 
