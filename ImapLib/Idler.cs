@@ -122,6 +122,7 @@ public partial class IMAP4
             {
                 _done = true;   // nothing to end: the server never started IDLE
                 _diverted.Dispose();
+                imap.ReleaseConnectionIfIdle();
                 throw;
             }
             if (_duration is not null) _deadline = DateTime.UtcNow.AddSeconds(_duration.Value);

@@ -42,6 +42,7 @@ public sealed class FakeServer : IDisposable
             try { client = _listener.AcceptTcpClient(); }
             catch (SocketException) { return; }
             catch (ObjectDisposedException) { return; }
+            catch (InvalidOperationException) { return; }   // stopped before the first accept: "not listening"
             using (client)
             {
                 client.NoDelay = true;

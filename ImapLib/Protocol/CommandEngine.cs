@@ -80,6 +80,20 @@ public partial class IMAP4
     private PyBytes _command(string name, IReadOnlyList<byte[]?> args, byte[]? literal = null,
         Func<byte[]?, byte[]>? literator = null, int secretArg = -1)
     {
+        ClaimConnection();   // first: a thread refused here has changed nothing
+        try
+        {
+            return SendCommand(name, args, literal, literator, secretArg);
+        }
+        catch
+        {
+            ReleaseConnectionIfIdle();   // a command that failed to go out awaits nothing
+            throw;
+        }
+    }
+
+    private PyBytes SendCommand(string name, IReadOnlyList<byte[]?> args, byte[]? literal, Func<byte[]?, byte[]>? literator, int secretArg)
+    {
         // CPython's literal attribute: a literal the script set goes with this command, whatever it is, and is then
         // forgotten (also when the command fails). A command with a literal of its own (APPEND, AUTHENTICATE)
         // replaces it, as CPython's do by setting the attribute themselves.
@@ -251,6 +265,7 @@ public partial class IMAP4
             {
                 tagged_commands.Remove(tag);
                 StopDeadline();
+                ReleaseConnectionIfIdle();
                 return result;
             }
             // The server answers LOGOUT with BYE; that BYE is the result.

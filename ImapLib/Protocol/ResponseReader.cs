@@ -16,6 +16,13 @@ public partial class IMAP4
     /// </summary>
     public byte[]? _get_response()
     {
+        ClaimConnection();
+        try { return ReadResponse(); }
+        finally { ReleaseConnectionIfIdle(); }
+    }
+
+    private byte[]? ReadResponse()
+    {
         byte[] resp = _get_line();
         while (resp.Length == 0)   // stray empty lines carry nothing (newer CPython skips them too)
             resp = _get_line();

@@ -6,6 +6,7 @@ using ImapLib.Bench;
 //   child --client imaplib-cs|mailkit|raw --scenario ID [--transport plain|tls] [--reps N] + connection args
 //   breakdown --scenario ID [--transport tls] [--reps N]   ImapLib's time split into readline / read / engine / GC
 //   replay --scenario ID [--reps N]   ImapLib's CPU cost alone: real responses recorded once, replayed from memory
+//   engine-loop [--count N]   the engine's cost per command (NOOP after NOOP, hooks answering from memory)
 //   kit-replay [--reps N] [--out FILE]   the test kit: a recorded 10,000-message FETCH session replayed vs live
 //   startup --client imaplib-cs|mailkit|raw [--transport plain|tls] + connection args
 //   report --json bench/results/latest.json --doc docs/performance.md   the results table into the page
@@ -23,6 +24,8 @@ switch (mode)
         return Child.Run(a);
     case "replay":
         return Replay.Run(a);
+    case "engine-loop":
+        return EngineLoop.Run(a);
     case "kit-replay":
         return KitReplay.Run(a);
     case "breakdown":
