@@ -216,8 +216,8 @@ public class TestingGuideTests
             C: {tag} CAPABILITY
             S: * CAPABILITY IMAP4rev1 AUTH=PLAIN
             S: {tag} OK done
-            C: {tag} LOGIN joe {secret}
-            S: {tag} OK logged in
+                C: {tag} LOGIN joe {secret}
+            S: {tag} OK [CAPABILITY IMAP4rev1 IDLE] logged in
             C: {tag} LOGOUT
             S: * BYE
             S: {tag} OK bye
@@ -279,6 +279,7 @@ public class TestingGuideTests
         var truncated = new ScriptedIMAP4("S: * OK [CAPABILITY IMAP4rev1] ready\nC: {tag} NOOP\n");
         messages.Add(Assert.Throws<TranscriptMismatchException>(() => truncated.noop())!.Message);
         var early = new ScriptedIMAP4("S: * OK [CAPABILITY IMAP4rev1] ready\nC: {tag} NOOP\nS: {tag} OK done\nC: {tag} LOGOUT\nS: * BYE\nS: {tag} OK bye\n");
+        early.noop();
         messages.Add(Assert.Throws<TranscriptMismatchException>(early.AssertComplete)!.Message);
         early.Dispose();
         var cut = new ScriptedIMAP4("S: * OK [CAPABILITY IMAP4rev1] ready\nC: {tag} NOOP\n@close\n");
