@@ -291,6 +291,77 @@ public class TestingGuideTests
             Assert.That(guide, Does.Contain(message), "docs/testing.md shows this message as it is");
     }
 
+    // ---- The format, as the guide specifies it ---------------------------------------------------------------------
+
+    [Test]
+    public void The_format_behaves_as_the_guide_specifies()
+    {
+        static string Problem(string text) => Assert.Throws<TranscriptFormatException>(() => Transcript.Parse(text))!.Problem;
+
+        // A client line spread over records: 'C!' without CRLF goes on in the next client record.
+        var joined = Transcript.Parse("S: * OK [CAPABILITY IMAP4rev1] hi\nC! {tag} \nC: NOOP\nS: {tag} OK done\n");
+        Assert.That(joined.Steps[1].Text, Is.EqualTo("C! {tag} \nC: NOOP"));
+        using (var M = new ScriptedIMAP4(joined))
+            Assert.That(M.noop().typ, Is.EqualTo("OK"));
+
+        // Holes are never inside a literal, '\x7b' writes a brace that is no hole, 'S:' alone is an empty line, 'S!' alone
+        // is no bytes, escapes take either case, comments may be indented.
+        using (var M = new ScriptedIMAP4("""
+            S: * PREAUTH ready
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1
+            S: {tag} OK done
+            C: {tag} SELECT INBOX
+            S: {tag} OK [READ-WRITE] done
+            C: {tag} FETCH 1 (BODY[])
+            S: * 1 FETCH (BODY[] {24}
+            S: {tag} {secret}
+            S!
+            S:
+            S! \x7btag}\xAB)\r\n
+              # an indented comment
+            S! {tag} OK done\r\n
+            @close
+            """))
+        {
+            M.select();
+            var (_, data) = M.fetch("1", "(BODY[])");
+            Assert.That(data[0][1].Bytes, Is.EqualTo((byte[])[.. "{tag} {secret}\r\n\r\n{tag}"u8, 0xab]));
+            M.AssertComplete();
+        }
+
+        // literal8 (~{n}) frames like {n}; a client literal's CRLFs are compared in pieces.
+        Assert.That(Transcript.Parse("S: * OK hi\nC: {tag} APPEND INBOX ~{4+}\nC: a\nC! b\\r\\n\nS: {tag} OK\n").Steps.Count(s => s.Kind == TranscriptStepKind.Client), Is.EqualTo(3));
+
+        Assert.That(Transcript.Parse("S: * BYE\n@close  \n").Steps[^1].Kind, Is.EqualTo(TranscriptStepKind.Close));
+        Assert.That(Problem("S:x\n"), Is.EqualTo("a space must follow 'S:': S:x"));
+        Assert.That(Problem("S: * OK hi\nS: {secret}\n"), Is.EqualTo("{secret} stands for what the client sends; the server's lines cannot hold it"));
+        Assert.That(Problem("S! a\\\n"), Is.EqualTo("a backslash ends the line (write \\\\ for a backslash)"));
+        Assert.That(Problem("@reset\n"), Is.EqualTo("unknown directive '@reset' (known: @close, @starttls, @compress)"));
+        Assert.That(Problem("S: * OK hi\nC! {tag} NOOP\nS: {tag} OK\n"), Does.StartWith("the client's line does not end (CRLF) before line 3"));
+        Assert.That(Problem("S: * OK hi\nC! {tag} NOOP\n"), Does.StartWith("the client's last line does not end with a line break"));
+
+        // A server {tag} before any command, and a send where the transcript has no client line, are mismatches.
+        Assert.That(Assert.Throws<TranscriptMismatchException>(() => new ScriptedIMAP4("S: {tag} OK hi\n"))!.Message,
+            Is.EqualTo("transcript, line 1: the server answers {tag} before the client sent any command\n  expected: S: {tag} OK hi"));
+        var ended = new ScriptedIMAP4("S: * OK [CAPABILITY IMAP4rev1] hi\n");
+        Assert.That(Assert.Throws<TranscriptMismatchException>(() => ended.noop())!.Message, Does.StartWith("transcript, line 1: the client sent a line after the end of the transcript"));
+
+        // Server lines wait for the client: sending before reading them is no mismatch (pipelining).
+        using (var M = new ScriptedIMAP4("S: * OK [CAPABILITY IMAP4rev1] hi\nC: {tag} NOOP\nS: {tag} OK one\nC: {tag} NOOP\nS: {tag} OK two\n"))
+        {
+            var first = M._command("NOOP");
+            var second = M._command("NOOP");
+            Assert.That((M._command_complete("NOOP", first).ToString(), M._command_complete("NOOP", second).ToString()),
+                Is.EqualTo(("('OK', [b'one'])", "('OK', [b'two'])")));
+            M.AssertComplete();
+        }
+
+        // After @close a send fails as on a closed socket.
+        var closed = new ScriptedIMAP4("S: * OK [CAPABILITY IMAP4rev1] hi\n@close\n");
+        Assert.That(Assert.Throws<IMAP4.abort>(() => closed.noop())!.Message, Does.Contain("socket error"));
+    }
+
     // ---- The guide itself ----------------------------------------------------------------------------------------
 
     private static readonly string Guide = Path.Combine(Support.Repo.Root, "docs", "testing.md");
