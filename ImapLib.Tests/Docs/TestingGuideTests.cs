@@ -362,6 +362,27 @@ public class TestingGuideTests
         Assert.That(Assert.Throws<IMAP4.abort>(() => closed.noop())!.Message, Does.Contain("socket error"));
     }
 
+    // ---- The package's README (ImapLib.Testing/README.nuget.md) --------------------------------------------------
+
+    public class InboxTests
+    {
+        [Test]
+        public void Select_gives_the_message_count()
+        {
+            using var M = new ScriptedIMAP4("""
+                S: * OK [CAPABILITY IMAP4rev1] ready
+                C: {tag} LOGIN joe {secret}
+                S: {tag} OK [CAPABILITY IMAP4rev1] logged in
+                C: {tag} SELECT INBOX
+                S: * 3 EXISTS
+                S: {tag} OK [READ-WRITE] selected
+                """);
+            M.login("joe", "any password");
+            Assert.That(M.select().ToString(), Is.EqualTo("('OK', [b'3'])"));
+            M.AssertComplete();
+        }
+    }
+
     // ---- The guide itself ----------------------------------------------------------------------------------------
 
     private static readonly string Guide = Path.Combine(Support.Repo.Root, "docs", "testing.md");
@@ -369,17 +390,19 @@ public class TestingGuideTests
     private static List<string> Significant(IEnumerable<string> lines) =>
         lines.Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
 
-    [Test]
-    public void Every_csharp_block_of_the_guide_is_code_of_this_file()
+    [TestCase("docs/testing.md", 8)]
+    [TestCase("ImapLib.Testing/README.nuget.md", 1)]
+    public void Every_csharp_block_of_the_guide_is_code_of_this_file(string page, int blocksAtLeast)
     {
-        var blocks = Regex.Matches(File.ReadAllText(Guide), "```csharp\n(.*?)```", RegexOptions.Singleline);
-        Assert.That(blocks, Has.Count.GreaterThanOrEqualTo(8));
+        var blocks = Regex.Matches(File.ReadAllText(Path.Combine(Support.Repo.Root, page)), "```csharp\n(.*?)```", RegexOptions.Singleline);
+        Assert.That(blocks, Has.Count.GreaterThanOrEqualTo(blocksAtLeast));
         var source = Significant(File.ReadAllLines(Path.Combine(Support.Repo.Root, "ImapLib.Tests", "Docs", "TestingGuideTests.cs")));
         foreach (Match block in blocks)
         {
-            var lines = Significant(block.Groups[1].Value.Split('\n'));
+            // A block's using directives are this file's own (or its global usings).
+            var lines = Significant(block.Groups[1].Value.Split('\n')).Where(l => !Regex.IsMatch(l, @"^using [\w.]+;$")).ToList();
             bool found = Enumerable.Range(0, source.Count - lines.Count + 1).Any(at => source.Skip(at).Take(lines.Count).SequenceEqual(lines));
-            Assert.That(found, Is.True, $"this block of docs/testing.md is not code of TestingGuideTests.cs (indentation aside):\n{block.Groups[1].Value}");
+            Assert.That(found, Is.True, $"this block of {page} is not code of TestingGuideTests.cs (indentation aside):\n{block.Groups[1].Value}");
         }
     }
 
