@@ -115,6 +115,8 @@ try
             lines.Add(M.append("INBOX", @"(\Seen)", null, "Subject: kit\r\n\r\nrecorded by the kit\r\n"u8.ToArray()).typ);
             lines.Add(M.select("INBOX").ToString());
             lines.Add(M.fetch("1", "(FLAGS BODY[])").ToString());
+            using var streamed = new MemoryStream();   // a streaming fetch is recorded too
+            lines.Add($"{M.fetch("1", "(BODY[])", literal_sink: _ => streamed)} {Convert.ToHexString(streamed.ToArray())}");
             lines.Add(M.logout().typ);
             return string.Join("\n", lines);
         }
