@@ -55,4 +55,23 @@ public class RecordingIMAP4Tests
         Assert.That(Session(R), Is.EqualTo(live));
         R.AssertComplete();
     }
+
+    [Test]
+    public void The_recording_proxy_stops_at_STARTTLS_and_says_why()
+    {
+        var upstream = TranscriptServer.Start(Transcript.Parse("""
+            S: * OK [CAPABILITY IMAP4rev1 STARTTLS] ready
+            C: {tag} STARTTLS
+            S: {tag} OK begin TLS
+            @starttls
+            """));
+        using var proxy = TranscriptServer.Record(upstream.Host, upstream.Port);
+        using (var M = new IMAP4(proxy.Host, proxy.Port, timeout: 30))
+            Assert.Throws<IMAP4.abort>(() => M.starttls());
+        var e = Assert.Throws<NotSupportedException>(proxy.AssertComplete)!;
+        Assert.That(e.Message, Is.EqualTo("the recording proxy cannot see inside STARTTLS: record this session with RecordingIMAP4"));
+        Assert.That(proxy.Recorded[0].ToString(), Does.StartWith("S: * OK [CAPABILITY IMAP4rev1 STARTTLS] ready\nC: {tag} STARTTLS\n"));   // then @close, once the server hangs up
+        // The real server saw the client go away before STARTTLS.
+        Assert.Throws<TranscriptMismatchException>(upstream.Dispose);
+    }
 }
