@@ -277,6 +277,17 @@ public partial class IMAP4 : IDisposable
             _literalStreamed += Reader.CopyTo(destination, size);
             return default;
         }
+        return ReadBytes(size);
+    }
+
+    /// <summary>True while a streaming fetch copies a literal, when the built-in <see cref="read"/> returns nothing.
+    /// For the test kit's recording connections, which must see the literal's bytes.</summary>
+    internal bool StreamingLiteral => _literalDestination is not null;
+
+    /// <summary>The built-in <see cref="read"/> without the streaming shortcut: the bytes themselves, which a caller
+    /// that returns them (the test kit's recording connections) hands on to the streaming fetch.</summary>
+    internal PyBytes ReadBytes(int size)
+    {
         try { return Reader.Read(size); }
         catch (InvalidOperationException e) { throw StreamFailure(e); }
     }

@@ -38,8 +38,8 @@ internal sealed class HookRecording
 /// <c>{tag}</c>, passwords and SASL answers <c>{secret}</c>; everything else is kept byte for byte, literals included.
 /// Save <see cref="transcript"/> and replay it with <see cref="ScriptedIMAP4"/> or <see cref="TranscriptServer"/>.
 /// </summary>
-/// <remarks>The constructor's parameters are <see cref="IMAP4"/>'s. A streaming fetch (a literal sink) is not
-/// recorded: its literal goes to the caller's stream, not through the hook's return value.</remarks>
+/// <remarks>The constructor's parameters are <see cref="IMAP4"/>'s. A streaming fetch (a literal sink) is recorded
+/// too: while recording, its literal passes through the <c>read</c> hook whole, then goes on to the caller's stream.</remarks>
 /// <param name="host">As for <see cref="IMAP4"/>.</param>
 /// <param name="port">As for <see cref="IMAP4"/>.</param>
 /// <param name="timeout">As for <see cref="IMAP4"/>.</param>
@@ -54,7 +54,7 @@ public class RecordingIMAP4(string host = "", int port = imaplib.IMAP4_PORT, dou
     public override PyBytes readline() => _recording.Line(base.readline());
 
     /// <inheritdoc/>
-    public override PyBytes read(int size) => _recording.Literal(base.read(size), size);
+    public override PyBytes read(int size) => _recording.Literal(StreamingLiteral ? ReadBytes(size) : base.read(size), size);
 
     /// <inheritdoc/>
     public override void send(byte[] data)
@@ -99,7 +99,7 @@ public class RecordingIMAP4_SSL(string host = "", int port = imaplib.IMAP4_SSL_P
     public override PyBytes readline() => _recording.Line(base.readline());
 
     /// <inheritdoc/>
-    public override PyBytes read(int size) => _recording.Literal(base.read(size), size);
+    public override PyBytes read(int size) => _recording.Literal(StreamingLiteral ? ReadBytes(size) : base.read(size), size);
 
     /// <inheritdoc/>
     public override void send(byte[] data)
@@ -131,7 +131,7 @@ public class RecordingIMAP4_stream(string command, double? timeout = null) : IMA
     public override PyBytes readline() => _recording.Line(base.readline());
 
     /// <inheritdoc/>
-    public override PyBytes read(int size) => _recording.Literal(base.read(size), size);
+    public override PyBytes read(int size) => _recording.Literal(StreamingLiteral ? ReadBytes(size) : base.read(size), size);
 
     /// <inheritdoc/>
     public override void send(byte[] data)

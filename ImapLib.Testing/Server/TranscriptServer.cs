@@ -92,8 +92,10 @@ public sealed class TranscriptServer : IDisposable
     /// <summary>The certificate the server presents (made in-process for <c>localhost</c> and 127.0.0.1), or null.</summary>
     public X509Certificate2? Certificate => _certificate;
 
-    /// <summary>How long the server waits for the client's next line before giving up (30 seconds).</summary>
-    public TimeSpan ClientTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How long the server waits for the client's next line before giving up (30 seconds); also how long
+    /// <see cref="AssertComplete"/> waits for each connection to finish. Set it before the client connects (a
+    /// connection takes the value when it is accepted).</summary>
+    public TimeSpan ClientTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The sessions a recording proxy (<see cref="Record"/>) saw, one per connection, in order.</summary>
     public IReadOnlyList<Transcript> Recorded
@@ -104,14 +106,16 @@ public sealed class TranscriptServer : IDisposable
         }
     }
 
-    /// <summary>Waits (up to <see cref="ClientTimeout"/>) until every connection has played its transcript, then
-    /// raises the first mismatch, or one for a transcript not played to its end or never connected.</summary>
+    /// <summary>Waits (up to <see cref="ClientTimeout"/> and a grace of two seconds) until every connection has
+    /// played its transcript, then raises the first mismatch, or one for a transcript not played to its end or never
+    /// connected.</summary>
     /// <exception cref="TranscriptMismatchException">The clients did not follow the transcripts.</exception>
     public void AssertComplete()
     {
         List<Connection> connections;
         lock (_gate) connections = [.. _connections];
-        foreach (var connection in connections) connection.Played.Wait(ClientTimeout);
+        // The grace lets a connection whose client went silent report its own time-out (same length) first.
+        foreach (var connection in connections) connection.Played.Wait(ClientTimeout + TimeSpan.FromSeconds(2));
         lock (_gate)
         {
             if (_failures.Count > 0)
