@@ -84,7 +84,7 @@ public abstract partial class NewIMAPTestsMixin
     }
 
     [Test]
-    [Ignore("deviation: md5-blocked .NET cannot forbid one hash algorithm to a running process, as hashlib_helper.block_algorithm does")]
+    [Ignore("deviation: blocked-hash .NET cannot forbid one hash algorithm to a running process, as hashlib_helper.block_algorithm does")]
     public void test_login_cram_md5_blocked()
     {
         // Python blocks md5 for the test and expects error("CRAM-MD5 authentication is not supported"). In .NET the
