@@ -485,67 +485,48 @@ public abstract partial class NewIMAPTestsMixin
         }
     }
 
-    [Test]
-    public void test_copy()
+    /// <summary>test_copy and test_move, which main writes twice over: the command, its quoting, a structured set.</summary>
+    private void copyOrMove(string name, Func<IMAP4, ImapArg, ImapArg, ImapResult> command)
     {
-        var (c, srv) = loggedIn(make_simple_handler("COPY"), select: true);
-        var (typ, data) = c.copy("2:4", "MEETING");
-        Assert.That((typ, repr(data)), Is.EqualTo(("OK", "[b'COPY completed']")));
+        var (c, srv) = loggedIn(make_simple_handler(name), select: true);
+        var (typ, data) = command(c, "2:4", "MEETING");
+        Assert.That((typ, repr(data)), Is.EqualTo(("OK", $"[b'{name} completed']")));
         assertArgs(srv, "2:4", "MEETING");
-        (typ, data) = c.copy("2:4", "New folder");
-        Assert.That((typ, repr(data)), Is.EqualTo(("OK", "[b'COPY completed']")));
+        (typ, data) = command(c, "2:4", "New folder");
+        Assert.That((typ, repr(data)), Is.EqualTo(("OK", $"[b'{name} completed']")));
         assertArgs(srv, "2:4", "\"New folder\"");
-        Assert.That(c.copy(new object[] { 2, (3, 5) }, "MEETING").typ, Is.EqualTo("OK"));
+        Assert.That(command(c, new object[] { 2, (3, 5) }, "MEETING").typ, Is.EqualTo("OK"));
         assertArgs(srv, "2,3:5", "MEETING");
     }
 
-    [Test]
-    public void test_uid_copy()
+    /// <summary>test_uid_copy and test_uid_move: through uid(), through the uid=True keyword, and a structured set.</summary>
+    private void uidCopyOrMove(string name, Func<IMAP4, ImapArg, ImapArg, ImapResult> withUidKeyword)
     {
-        var (c, srv) = loggedIn(make_simple_handler("UID", completed: "UID COPY completed"), select: true);
-        var (typ, data) = c.uid("copy", "4827313:4828442", "MEETING");
+        var (c, srv) = loggedIn(make_simple_handler("UID", completed: $"UID {name} completed"), select: true);
+        var (typ, data) = c.uid(name.ToLowerInvariant(), "4827313:4828442", "MEETING");
         Assert.That((typ, repr(data)), Is.EqualTo(("OK", "[None]")));
-        assertArgs(srv, "COPY", "4827313:4828442", "MEETING");
-        (typ, data) = c.uid("copy", "4827313:4828442", "New folder");
+        assertArgs(srv, name, "4827313:4828442", "MEETING");
+        (typ, data) = c.uid(name.ToLowerInvariant(), "4827313:4828442", "New folder");
         Assert.That((typ, repr(data)), Is.EqualTo(("OK", "[None]")));
-        assertArgs(srv, "COPY", "4827313:4828442", "\"New folder\"");
-        (typ, data) = c.copy("4827313:4828442", "MEETING", uid: true);
-        Assert.That((typ, repr(data)), Is.EqualTo(("OK", "[b'UID COPY completed']")));
-        assertArgs(srv, "COPY", "4827313:4828442", "MEETING");
-        Assert.That(c.uid("copy", new object[] { 1, (3, 5) }, "MEETING").typ, Is.EqualTo("OK"));
-        assertArgs(srv, "COPY", "1,3:5", "MEETING");
+        assertArgs(srv, name, "4827313:4828442", "\"New folder\"");
+        (typ, data) = withUidKeyword(c, "4827313:4828442", "MEETING");
+        Assert.That((typ, repr(data)), Is.EqualTo(("OK", $"[b'UID {name} completed']")));
+        assertArgs(srv, name, "4827313:4828442", "MEETING");
+        Assert.That(c.uid(name.ToLowerInvariant(), new object[] { 1, (3, 5) }, "MEETING").typ, Is.EqualTo("OK"));
+        assertArgs(srv, name, "1,3:5", "MEETING");
     }
 
     [Test]
-    public void test_move()
-    {
-        var (c, srv) = loggedIn(make_simple_handler("MOVE"), select: true);
-        var (typ, data) = c.move("2:4", "MEETING");
-        Assert.That((typ, repr(data)), Is.EqualTo(("OK", "[b'MOVE completed']")));
-        assertArgs(srv, "2:4", "MEETING");
-        (typ, data) = c.move("2:4", "New folder");
-        Assert.That((typ, repr(data)), Is.EqualTo(("OK", "[b'MOVE completed']")));
-        assertArgs(srv, "2:4", "\"New folder\"");
-        Assert.That(c.move(new object[] { 2, (3, 5) }, "MEETING").typ, Is.EqualTo("OK"));
-        assertArgs(srv, "2,3:5", "MEETING");
-    }
+    public void test_copy() => copyOrMove("COPY", (c, set, box) => c.copy(set, box));
 
     [Test]
-    public void test_uid_move()
-    {
-        var (c, srv) = loggedIn(make_simple_handler("UID", completed: "UID MOVE completed"), select: true);
-        var (typ, data) = c.uid("move", "4827313:4828442", "MEETING");
-        Assert.That((typ, repr(data)), Is.EqualTo(("OK", "[None]")));
-        assertArgs(srv, "MOVE", "4827313:4828442", "MEETING");
-        (typ, data) = c.uid("move", "4827313:4828442", "New folder");
-        Assert.That((typ, repr(data)), Is.EqualTo(("OK", "[None]")));
-        assertArgs(srv, "MOVE", "4827313:4828442", "\"New folder\"");
-        (typ, data) = c.move("4827313:4828442", "MEETING", uid: true);
-        Assert.That((typ, repr(data)), Is.EqualTo(("OK", "[b'UID MOVE completed']")));
-        assertArgs(srv, "MOVE", "4827313:4828442", "MEETING");
-        Assert.That(c.uid("move", new object[] { 1, (3, 5) }, "MEETING").typ, Is.EqualTo("OK"));
-        assertArgs(srv, "MOVE", "1,3:5", "MEETING");
-    }
+    public void test_uid_copy() => uidCopyOrMove("COPY", (c, set, box) => c.copy(set, box, uid: true));
+
+    [Test]
+    public void test_move() => copyOrMove("MOVE", (c, set, box) => c.move(set, box));
+
+    [Test]
+    public void test_uid_move() => uidCopyOrMove("MOVE", (c, set, box) => c.move(set, box, uid: true));
 
     private const string StoredFlags = @"[b'2 (FLAGS (\\Deleted \\Seen))', b'3 (FLAGS (\\Deleted))', b'4 (FLAGS (\\Deleted \\Flagged \\Seen))']";
 
