@@ -438,28 +438,7 @@ public abstract partial class NewIMAPTestsMixin
 
 public abstract partial class NewIMAPTestsMixin
 {
-    // ---- Tests of newer CPython (3.13: large literals; 3.14: IDLE), written from their documented behaviour -------
-
-    private sealed class BadLiteralHandler(long size) : SimpleIMAPHandler
-    {
-        public override void handle()
-        {
-            _send_textline($"* OK {{{size}}}");
-            _send_textline("IMAP4rev1");
-        }
-    }
-
-    [Test]
-    public void test_truncated_large_literal()   // gh-119511: an announced size is not allocated up front
-    {
-        for (int exponent = 15; exponent < 64; exponent++)
-        {
-            long size = exponent == 63 ? long.MaxValue : 1L << exponent;
-            var (_, srv) = _setup(() => new BadLiteralHandler(size), connect: false);
-            Assert.Throws<IMAP4.abort>(() => imap_class(srv.server_address), $"size=2e{exponent}");
-            _cleanup();
-        }
-    }
+    // ---- Tests of newer CPython (3.14: IDLE) ------------------------------------------------------------------
 
     [Test]
     public void test_idle_capability()

@@ -24,6 +24,9 @@ public sealed class TestTCPServer : IDisposable
 
     /// <summary>What handlers share between connections and with the test (Python sets attributes on the server).</summary>
     public string? logged;
+    /// <summary>CPython main's <c>server.logged</c>: all the LOGIN arguments (3.13's held the user name only, as
+    /// <see cref="logged"/> does).</summary>
+    public string[]? login_args;
     /// <summary>The arguments of the last SELECT or EXAMINE; null before one and after UNSELECT (CPython main).</summary>
     public string[]? is_selected;
     public byte[]? response;
@@ -278,6 +281,7 @@ public class SimpleIMAPHandler : StreamRequestHandler
     public virtual void cmd_LOGIN(string tag, string[] args)
     {
         server.logged = args[0];
+        server.login_args = args;
         _send_tagged(tag, "OK", "LOGIN completed");
     }
 

@@ -33,6 +33,26 @@ public abstract class ThreadedNetworkedTestsBase
             finally { client.logout(); }
         });
 
+    private sealed class BadLiteralHandler(long size) : SimpleIMAPHandler
+    {
+        public override void handle()
+        {
+            _send_textline($"* OK {{{size}}}");
+            _send_textline("IMAP4rev1");
+        }
+    }
+
+    [Test]
+    public void test_truncated_large_literal()   // gh-119511 (CPython main): an announced size is not allocated up front
+    {
+        for (int exponent = 15; exponent < 64; exponent++)
+        {
+            long size = exponent == 63 ? long.MaxValue : 1L << exponent;
+            reaped_server(() => new BadLiteralHandler(size),
+                server => Assert.Throws<IMAP4.abort>(() => imap_class(server.server_address), $"size=2e{exponent}"));
+        }
+    }
+
     [Test]
     public void test_connect() => reaped_server(() => new SimpleIMAPHandler(), server =>
     {

@@ -151,3 +151,27 @@ public class PythonShapesDovecotTests
         Assert.That(M.search(null, "ALL").data[0].split()[-1].ToString(), Is.EqualTo("b'2'"));
     }
 }
+
+/// <summary>docs/porting.md's select() row: <c>Socket.Select</c> removes the sockets that are not ready from the list
+/// it is given, so a port passes a copy and keeps the list of every connection for the next round.</summary>
+public class SocketSelectTests
+{
+    [Test]
+    public void Socket_Select_on_a_copy_leaves_the_list_of_connections_whole()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        using var quiet = new System.Net.Sockets.TcpClient("127.0.0.1", port);
+        using var quietPeer = listener.AcceptSocket();
+        using var talking = new System.Net.Sockets.TcpClient("127.0.0.1", port);
+        using var talkingPeer = listener.AcceptSocket();
+        talkingPeer.Send("* 1 EXISTS\r\n"u8);
+        var socks = new List<System.Net.Sockets.Socket> { quiet.Client, talking.Client };
+        // r, _, _ = select.select(socks, [], [], 5)
+        var r = new List<System.Net.Sockets.Socket>(socks);
+        System.Net.Sockets.Socket.Select(r, null, null, TimeSpan.FromSeconds(5));
+        Assert.That(r, Is.EqualTo(new[] { talking.Client }), "r is Python's r: the ready ones");
+        Assert.That(socks, Has.Count.EqualTo(2), "the copy was cut down, not the list of connections");
+    }
+}

@@ -90,6 +90,16 @@ public class StreamTests
     }
 
     [Test]
+    public void The_childs_standard_error_passes_on_to_ours_as_in_CPython_and_its_tail_goes_into_the_abort()
+    {
+        // CPython leaves the child's stderr on the terminal: a server's own diagnostics appear there.
+        using var capture = new StderrCapture();
+        var e = Assert.Throws<IMAP4.abort>(() => new IMAP4_stream("echo 'server: starting' >&2; echo 'server: no config' >&2; exit 3", timeout: 10))!;
+        Assert.That(e.Message, Does.Contain("exit status 3").And.Contain("stderr: server: starting\nserver: no config"));
+        Assert.That(capture.Text.Replace("\r\n", "\n"), Does.Contain("server: starting\nserver: no config\n"));
+    }
+
+    [Test]
     public void Command_that_never_answers_times_out_promptly()
     {
         var clock = Stopwatch.StartNew();
