@@ -375,7 +375,6 @@ public partial class IMAP4
     /// <summary>Asks for the status items <paramref name="names"/> (e.g. <c>(MESSAGES UNSEEN)</c>) of <paramref name="mailbox"/>.</summary>
     public ImapResult status(ImapArg mailbox, ImapArg names) => Execute("STATUS", mailbox, names);
 
-    
     /// <summary>
     /// Upgrades the connection to TLS with STARTTLS (RFC 3501 section 6.2.1), then re-reads the capabilities.
     /// The certificate is verified by default (unlike CPython). Anything the server sent before the handshake

@@ -241,7 +241,8 @@ public sealed class TranscriptServer : IDisposable
                 try { body(); }
                 catch (Exception e) { _server.Failed(e); }
                 finally { Played.Set(); }
-            }) { IsBackground = true, Name = $"TranscriptServer {name}" };
+            })
+            { IsBackground = true, Name = $"TranscriptServer {name}" };
             _threads.Add(thread);
             thread.Start();
         }
