@@ -216,23 +216,9 @@ internal sealed class LineReader
         return true;
     }
 
-    /// <summary>Whether the buffered bytes hold a whole response (see <see cref="WaitForResponse"/>).</summary>
-    private bool HoldsWholeResponse()
-    {
-        int at = _start;
-        while (true)
-        {
-            int lf = _buffer.AsSpan(at, _end - at).IndexOf((byte)'\n');
-            if (lf < 0) return false;
-            var line = _buffer.AsSpan(at, lf);
-            if (line.EndsWith("\r"u8)) line = line[..^1];
-            long size = ResponseParser.LiteralSize(line);
-            at += lf + 1;
-            if (size < 0) return true;
-            if (size > _end - at) return false;
-            at += (int)size;
-        }
-    }
+    /// <summary>Whether the buffered bytes hold a whole response (see <see cref="WaitForResponse"/>), by the same
+    /// framing rule the response reader follows (<see cref="ResponseFramer"/>).</summary>
+    private bool HoldsWholeResponse() => ResponseFramer.WholeResponseLength(_buffer.AsSpan(_start, _end - _start)) >= 0;
 
     private bool Fill()
     {

@@ -46,18 +46,15 @@ public partial class IMAP4
                 throw new abort($"unexpected response: {PyRepr.Of(resp)}");
             }
             long size;
-            int depth = 0;
-            while ((size = ResponseParser.LiteralSize(dat)) >= 0)
+            var framer = new ResponseFramer();
+            while ((size = framer.Announced(dat)) >= 0)
             {
                 if (debug >= 4) _mesg($"read literal size {size}");
                 _sink.Add(typ, ImapItem.Pair(dat, _sink.LiteralDestination(typ, dat) is { } destination
                     ? StreamLiteral(destination, size)
                     : ReadLiteral(size)));
-                depth = ResponseParser.ParenDepth(dat, depth);
                 dat = _get_line();   // the rest of the response, which may announce another literal
-                // Inside an open parenthesis an empty line cannot end the response: a literal that ended in
-                // CRLF was followed by the server's own CRLF. Keep reading (as newer CPython does).
-                while (dat.Length == 0 && depth > 0)
+                while (framer.IsFiller(dat))
                     dat = _get_line();
             }
             _sink.Add(typ, ImapItem.FromBytes(dat));
