@@ -14,15 +14,6 @@ namespace ImapLib.Tests;
 /// </summary>
 public class EngineTests
 {
-    /// <summary>A PREAUTH greeting and the CAPABILITY exchange that follows it (the greeting's code is not read).</summary>
-    private static string Preauth(string capabilities = "IMAP4rev1") => $$"""
-        S: * PREAUTH hi
-        C: {tag} CAPABILITY
-        S: * CAPABILITY {{capabilities}}
-        S: {tag} OK CAPABILITY completed
-
-        """;
-
     private static string Repr(IEnumerable<ImapItem?> data) => PyRepr.Of(data);
 
     private static Dictionary<string, string> Untagged(IMAP4 M) =>
@@ -33,7 +24,7 @@ public class EngineTests
     [Test]
     public void Untagged_responses_accumulate_and_response_pops_them()
     {
-        var M = new ScriptedIMAP4(Preauth() + """
+        var M = new ScriptedIMAP4(Scripts.Preauth() + """
             C: {tag} SELECT INBOX
             S: * 3 EXISTS
             S: * OK [UIDVALIDITY 7] ok
@@ -69,7 +60,7 @@ public class EngineTests
     [Test]
     public void Recent_returns_pending_RECENT_without_NOOP_and_prompts_NOOP_only_when_none_is_pending()
     {
-        var M = new ObservedIMAP4(Preauth() + """
+        var M = new ObservedIMAP4(Scripts.Preauth() + """
             C: {tag} SELECT INBOX
             S: * 3 EXISTS
             S: * 2 RECENT
@@ -137,7 +128,7 @@ public class EngineTests
     [Test]
     public void Response_code_in_a_tagged_NO_is_recorded()
     {
-        var M = new ScriptedIMAP4(Preauth() + """
+        var M = new ScriptedIMAP4(Scripts.Preauth() + """
             C: {tag} SELECT Nope
             S: {tag} NO [NONEXISTENT] Unknown Mailbox: Nope
             """);
@@ -153,7 +144,7 @@ public class EngineTests
     [Test]
     public void Fetch_with_several_literals_gives_pairs_then_the_trailing_line()
     {
-        var M = new ObservedIMAP4(Preauth() + """
+        var M = new ObservedIMAP4(Scripts.Preauth() + """
             C: {tag} SELECT INBOX
             S: * 2 EXISTS
             S: {tag} OK done
@@ -311,7 +302,7 @@ public class EngineTests
     public void Append_defaults_and_flags_already_parenthesised()
     {
         // The transcript holds each APPEND line and its literal exactly (x\r\n, y, z, 0), then the command's CRLF.
-        var M = new ScriptedIMAP4(Preauth() + """
+        var M = new ScriptedIMAP4(Scripts.Preauth() + """
             C: {tag} APPEND INBOX {3}
             S: + go
             C: x
@@ -344,7 +335,7 @@ public class EngineTests
     {
         // "+" only after a synchronizing literal's line; OK once line, literal and CRLF have all been sent. A client
         // that waited for "+" after a {5+} line would meet the kit's mismatch (the transcript has the client speak).
-        var M = new ObservedIMAP4(Preauth("IMAP4rev1 LITERAL+") + (useLiteralPlus
+        var M = new ObservedIMAP4(Scripts.Preauth("IMAP4rev1 LITERAL+") + (useLiteralPlus
             ? """
               C: {tag} APPEND INBOX {5+}
               C: hello
@@ -370,7 +361,7 @@ public class EngineTests
     public void Append_never_uses_LITERAL_plus_when_the_server_did_not_announce_it()
     {
         // The transcript has the continuation before the literal: a {5+} line, or a literal sent at once, is a mismatch.
-        var M = new ScriptedIMAP4(Preauth() + """
+        var M = new ScriptedIMAP4(Scripts.Preauth() + """
             C: {tag} APPEND INBOX {5}
             S: + go
             C: hello
@@ -447,7 +438,7 @@ public class EngineTests
         var prefixes = new HashSet<string>();
         for (int i = 0; i < 8; i++)
         {
-            var M = new ObservedIMAP4(Preauth());
+            var M = new ObservedIMAP4(Scripts.Preauth());
             prefixes.Add(Encoding.ASCII.GetString(M.tagpre));
             Assert.That(Encoding.ASCII.GetString(M.Sent[0]), Does.Match("^[A-P]{4}0 CAPABILITY\r\n$"));
             M.AssertComplete();
@@ -491,7 +482,7 @@ public class EngineTests
     [Test]
     public void Uid_routes_results_by_command_and_quotes_the_COPY_target()
     {
-        var M = new ObservedIMAP4(Preauth() + """
+        var M = new ObservedIMAP4(Scripts.Preauth() + """
             C: {tag} SELECT INBOX
             S: * 9 EXISTS
             S: {tag} OK done
@@ -546,7 +537,7 @@ public class EngineTests
     [Test]
     public void Getquotaroot_returns_two_list_items()
     {
-        var M = new ScriptedIMAP4(Preauth() + """
+        var M = new ScriptedIMAP4(Scripts.Preauth() + """
             C: {tag} GETQUOTAROOT INBOX
             S: * QUOTAROOT INBOX ""
             S: * QUOTA "" (STORAGE 10 512)
@@ -860,7 +851,7 @@ public class EngineTests
     [Test]
     public void Untagged_data_before_the_continuation_is_kept_and_the_literal_follows()
     {
-        var M = new ObservedIMAP4(Preauth() + """
+        var M = new ObservedIMAP4(Scripts.Preauth() + """
             C: {tag} APPEND INBOX {3}
             S: * 3 EXISTS
             S: * OK [ALERT] busy
@@ -879,7 +870,7 @@ public class EngineTests
     [Test]
     public void Search_with_a_charset_sends_CHARSET_first_in_ASCII_mode()
     {
-        var M = new ObservedIMAP4(Preauth() + """
+        var M = new ObservedIMAP4(Scripts.Preauth() + """
             C: {tag} SELECT INBOX
             S: {tag} OK SELECT completed
             C: {tag} SEARCH CHARSET UTF-8 SUBJECT "hi there"
@@ -904,7 +895,7 @@ public class EngineTests
     {
         // Newest CPython tests "charset is not None": "" is a charset (sent as an empty quoted string), and in
         // UTF-8 mode any non-None charset is refused, as RFC 6855 forbids CHARSET there.
-        var M = new ObservedIMAP4(Preauth("IMAP4rev1 ENABLE UTF8=ACCEPT") + """
+        var M = new ObservedIMAP4(Scripts.Preauth("IMAP4rev1 ENABLE UTF8=ACCEPT") + """
             C: {tag} SELECT INBOX
             S: {tag} OK SELECT completed
             C: {tag} SEARCH ALL
@@ -1035,7 +1026,7 @@ public class EngineTests
     [Test]
     public void Each_command_line_is_one_send_call_and_a_literal_is_two_more()
     {
-        var M = new ObservedIMAP4(Preauth() + """
+        var M = new ObservedIMAP4(Scripts.Preauth() + """
             C: {tag} APPEND INBOX {5}
             S: + go
             C: hello
@@ -1051,7 +1042,7 @@ public class EngineTests
     [Test]
     public void Transport_failures_in_the_hooks_become_abort()
     {
-        var M = new ObservedIMAP4(Preauth());
+        var M = new ObservedIMAP4(Scripts.Preauth());
         M.SendFailure = new IOException("Broken pipe");
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("socket error: Broken pipe"));
@@ -1066,7 +1057,7 @@ public class EngineTests
     public void Continuation_while_no_literal_is_pending_is_skipped()
     {
         // Python's _get_response returns None for a continuation and _get_tagged_response keeps reading.
-        var M = new ScriptedIMAP4(Preauth() + """
+        var M = new ScriptedIMAP4(Scripts.Preauth() + """
             C: {tag} NOOP
             S: + idling
             S: {tag} OK done
