@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using ImapLib.Testing;
 using ImapLib.Tests.Support;
 using ScriptedIMAP4 = ImapLib.Testing.ScriptedIMAP4;
+using Transcript = ImapLib.Testing.Transcript;
 
 namespace ImapLib.Tests;
 
@@ -375,41 +376,42 @@ public class EngineTests
     [Test]
     public void Append_answered_NO_before_the_continuation_does_not_send_the_literal()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH hi");
-            var append = s.Next("APPEND");
-            s.Line(append.Tag + " NO [TRYCREATE] No such mailbox");
-            var noop = s.Next("NOOP");   // the next thing the client sends is a command, not the literal
-            s.Line(noop.Tag + " OK done");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        // Over a real socket. The next thing the client sends is a command, not the literal: SECRET-BODY (or the
+        // LOGOUT inside it) where the transcript has NOOP would be a mismatch.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Preauth() + """
+            C: {tag} APPEND Nope {24}
+            S: {tag} NO [TRYCREATE] No such mailbox
+            C: {tag} NOOP
+            S: {tag} OK done
+            C: {tag} LOGOUT
+            S: * BYE bye
+            S: {tag} OK LOGOUT completed
+            """));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var (typ, data) = M.append("Nope", null, null, Fake.Bytes("SECRET-BODY\r\nA9 LOGOUT\r\n"));
         Assert.That((typ, Repr(data)), Is.EqualTo(("NO", "[b'[TRYCREATE] No such mailbox']")));
         Assert.That(Repr(M.untagged_responses["TRYCREATE"]), Is.EqualTo("[b'']"));
         M.noop();
         M.logout();
-        server.Join();
-        Assert.That(server.ReceivedText, Does.Not.Contain("SECRET-BODY"));
+        server.AssertComplete();
     }
 
     [Test]
     public void Append_answered_BAD_before_the_continuation_raises_and_does_not_send_the_literal()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH hi");
-            var append = s.Next("APPEND");
-            s.Line(append.Tag + " BAD literal too big");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        // Over a real socket; SECRET-BODY where the transcript has LOGOUT would be a mismatch.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Preauth() + """
+            C: {tag} APPEND INBOX {11}
+            S: {tag} BAD literal too big
+            C: {tag} LOGOUT
+            S: * BYE bye
+            S: {tag} OK LOGOUT completed
+            """));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.error>(() => M.append("INBOX", null, null, Fake.Bytes("SECRET-BODY")));
         Assert.That(ex!.Message, Is.EqualTo("APPEND command error: BAD [b'literal too big']"));
         M.logout();
-        server.Join();
-        Assert.That(server.ReceivedText, Does.Not.Contain("SECRET-BODY"));
+        server.AssertComplete();
     }
 
     // ---- Tags ------------------------------------------------------------------------------------------
