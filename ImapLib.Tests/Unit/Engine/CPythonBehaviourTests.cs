@@ -3,7 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using ImapLib.Testing;
 using ImapLib.Tests.Support;
+using Transcript = ImapLib.Testing.Transcript;
 using Moq;
 
 namespace ImapLib.Tests;
@@ -89,15 +91,12 @@ public class CPythonBehaviourTests
     [Test]
     public void PREAUTH_greeting_gives_state_AUTH()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH IMAP4rev1 server logged in as Smith");
-            var select = s.Next("SELECT");
-            s.Line("* 2 EXISTS");
-            s.Line(select.Tag + " OK [READ-WRITE] SELECT completed.");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting(greeting: "* PREAUTH IMAP4rev1 server logged in as Smith") + """
+            C: {tag} SELECT INBOX
+            S: * 2 EXISTS
+            S: {tag} OK [READ-WRITE] SELECT completed.
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.state, Is.EqualTo("AUTH"));
         Assert.That(M.welcome, Is.EqualTo(Fake.Bytes("* PREAUTH IMAP4rev1 server logged in as Smith")));
         var (typ, data) = M.select();
@@ -105,38 +104,30 @@ public class CPythonBehaviourTests
         Assert.That(data, Is.EqualTo(new[] { ImapItem.FromString("2") }));
         Assert.That(M.state, Is.EqualTo("SELECTED"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void OK_greeting_gives_NONAUTH_and_capabilities_are_upper_cased()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(capabilities: "imap4rev1 Idle AUTH=PLAIN");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting("imap4rev1 Idle AUTH=PLAIN") + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
         Assert.That(M.welcome, Is.EqualTo(Fake.Bytes("* OK fake server ready")));
         Assert.That(M.capabilities, Is.EqualTo(new[] { "IMAP4REV1", "IDLE", "AUTH=PLAIN" }));
         Assert.That(M.PROTOCOL_VERSION, Is.EqualTo("IMAP4REV1"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void Plain_IMAP4_server_is_accepted_with_protocol_version_IMAP4()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(capabilities: "IMAP4 AUTH=LOGIN");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting("IMAP4 AUTH=LOGIN") + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.PROTOCOL_VERSION, Is.EqualTo("IMAP4"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
@@ -157,32 +148,28 @@ public class CPythonBehaviourTests
     [Test]
     public void Missing_CAPABILITY_response_is_an_error()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Line("* OK hi");
-            var cap = s.Next("CAPABILITY");
-            s.Line(cap.Tag + " OK no capabilities today");
-            s.ClientClosed();
-        });
-        var ex = Assert.Throws<IMAP4.error>(() => Fake.Connect(server));
+        using var server = TranscriptServer.Start(Transcript.Parse("""
+            S: * OK hi
+            C: {tag} CAPABILITY
+            S: {tag} OK no capabilities today
+            """));
+        var ex = Assert.Throws<IMAP4.error>(() => new IMAP4(server.Host, server.Port, 5));
         Assert.That(ex!.Message, Is.EqualTo("no CAPABILITY response from server"));
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void Line_terminated_by_bare_LF_is_an_abort()   // test_line_termination
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Line("* OK IMAP4rev1");
-            var cap = s.Next("CAPABILITY");
-            s.Send("* CAPABILITY IMAP4rev1 AUTH\n");
-            s.Line(cap.Tag + " OK CAPABILITY completed");
-            s.ClientClosed();
-        });
-        var ex = Assert.Throws<IMAP4.abort>(() => Fake.Connect(server));
+        using var server = TranscriptServer.Start(Transcript.Parse("""
+            S: * OK IMAP4rev1
+            C: {tag} CAPABILITY
+            S! * CAPABILITY IMAP4rev1 AUTH\n
+            S: {tag} OK CAPABILITY completed
+            """));
+        var ex = Assert.Throws<IMAP4.abort>(() => new IMAP4(server.Host, server.Port, 5));
         Assert.That(ex!.Message, Is.EqualTo("command: CAPABILITY => socket error: unterminated line: b'* CAPABILITY IMAP4rev1 AUTH\\n'"));
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
@@ -285,17 +272,13 @@ public class CPythonBehaviourTests
     [Test]
     public void Empty_host_means_the_local_host()   // test_imap4_host_default_value, with a server listening
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            s.Logout();
-        });
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + Scripts.Logout));
         using var M = new IMAP4("", server.Port, timeout: 5);
         Assert.That(M.host, Is.EqualTo(""));
         Assert.That(M.port, Is.EqualTo(server.Port));
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
@@ -314,19 +297,15 @@ public class CPythonBehaviourTests
     [Test]
     public void Enable_raises_error_if_not_AUTH()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(capabilities: "IMAP4rev1 AUTH ENABLE UTF8=ACCEPT");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        // The next command must be LOGOUT: an ENABLE would be a mismatch.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting("IMAP4rev1 AUTH ENABLE UTF8=ACCEPT") + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.utf8_enabled, Is.False);
         var ex = Assert.Throws<IMAP4.error>(() => M.enable("foo"));
         Assert.That(ex!.Message, Is.EqualTo("command ENABLE illegal in state NONAUTH, only allowed in states AUTH"));
         Assert.That(M.utf8_enabled, Is.False);
         M.logout();
-        server.Join();
-        Assert.That(server.ReceivedText, Does.Not.Contain("ENABLE"));
+        server.AssertComplete();
     }
 
     [Test]
