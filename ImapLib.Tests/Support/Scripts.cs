@@ -5,17 +5,21 @@ namespace ImapLib.Tests.Support;
 public static class Scripts
 {
     /// <summary>A greeting without capabilities and the CAPABILITY exchange that follows it.</summary>
-    public static string Greeting(string capabilities = "IMAP4rev1", string greeting = "* OK fake server ready") => $$"""
-        S: {{greeting}}
+    public static string Greeting(string capabilities = "IMAP4rev1", string greeting = "* OK fake server ready") =>
+        $"S: {greeting}\n" + Capability(capabilities);
+
+    /// <summary>A PREAUTH greeting and the CAPABILITY exchange that follows it (a PREAUTH greeting's code is not read,
+    /// so the library always asks).</summary>
+    public static string Preauth(string capabilities = "IMAP4rev1") => Greeting(capabilities, "* PREAUTH hi");
+
+    /// <summary>The CAPABILITY exchange the library has after authenticating when the server's OK had no CAPABILITY
+    /// code.</summary>
+    public static string Capability(string capabilities = "IMAP4rev1") => $$"""
         C: {tag} CAPABILITY
         S: * CAPABILITY {{capabilities}}
         S: {tag} OK CAPABILITY completed
 
         """;
-
-    /// <summary>A PREAUTH greeting and the CAPABILITY exchange that follows it (a PREAUTH greeting's code is not read,
-    /// so the library always asks).</summary>
-    public static string Preauth(string capabilities = "IMAP4rev1") => Greeting(capabilities, "* PREAUTH hi");
 
     /// <summary>LOGOUT answered the usual way.</summary>
     public const string Logout = """

@@ -331,25 +331,22 @@ public class CPythonBehaviourTests
     [Test]
     public void Enable_UTF8_switches_the_encoding_of_arguments_and_forbids_search_charsets()
     {
-        byte[] utf8Name = Encoding.UTF8.GetBytes("\"Entwürfe 下書き\"");
         const string caps = "IMAP4rev1 AUTH ENABLE UTF8=ACCEPT";
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(capabilities: caps);
-            var auth = s.Next("AUTHENTICATE");
-            Assert.That(auth.Args, Is.EqualTo("MYAUTH"));
-            s.Line("+");
-            Assert.That(s.ReadLine(), Is.EqualTo("ZmFrZQ=="));   // base64 of 'fake'
-            s.Line(auth.Tag + " OK FAKEAUTH successful");
-            var enable = s.Next("ENABLE", caps);
-            Assert.That(enable.Args, Is.EqualTo("UTF8=ACCEPT"));
-            s.Line("* ENABLED UTF8=ACCEPT");
-            s.Line(enable.Tag + " OK ENABLE successful");
-            var create = s.Next("CREATE", caps);
-            s.Line(create.Tag + " OK done");
-            s.Logout(caps);
-        });
-        using var M = Fake.Connect(server);
+        // CREATE illegal in NONAUTH sends nothing, and no SEARCH is sent: either would be a mismatch. The mailbox name
+        // goes as UTF-8.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting(caps) + """
+            C: {tag} AUTHENTICATE MYAUTH
+            S: +
+            C: ZmFrZQ==
+            S: {tag} OK FAKEAUTH successful
+            """ + "\n" + Scripts.Capability(caps) + """
+            C: {tag} ENABLE UTF8=ACCEPT
+            S: * ENABLED UTF8=ACCEPT
+            S: {tag} OK ENABLE successful
+            C: {tag} CREATE "Entwürfe 下書き"
+            S: {tag} OK done
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.Throws<IMAP4.error>(() => M.create("Entwürfe"));   // illegal in NONAUTH: nothing is sent
         var (typ, _) = M.authenticate("myauth", (Func<byte[], byte[]?>)(_ => Fake.Bytes("fake")));
         Assert.That(typ, Is.EqualTo("OK"));
@@ -363,9 +360,7 @@ public class CPythonBehaviourTests
         var ex = Assert.Throws<IMAP4.error>(() => M.search("UTF-8", "SUBJECT", "x"));
         Assert.That(ex!.Message, Is.EqualTo("Non-None charset not valid in UTF8 mode"));
         M.logout();
-        server.Join();
-        Assert.That(server.ReceivedText, Does.Contain(" CREATE " + Encoding.Latin1.GetString(utf8Name) + "\r\n"));
-        Assert.That(server.ReceivedText, Does.Not.Contain("SEARCH"));
+        server.AssertComplete();
     }
 
     [Test]
@@ -375,49 +370,37 @@ public class CPythonBehaviourTests
         // the project follows newer CPython and RFC 6855: APPEND INBOX UTF8 (~{n}<message>).
         const string msg = "Subject: üñí©öðé";
         byte[] expected = Encoding.UTF8.GetBytes(msg);
-        byte[]? literal = null;
-        string? trailer = null;
-        using var server = new FakeServer(s =>
-        {
-            const string caps = "IMAP4rev1 ENABLE UTF8=ACCEPT";
-            s.Greet(greeting: "* PREAUTH hi", capabilities: caps);
-            var enable = s.Next("ENABLE", caps);
-            s.Line(enable.Tag + " OK ENABLE successful");
-            var append = s.Next("APPEND", caps);
-            Assert.That(append.Args, Is.EqualTo($"INBOX UTF8 (~{{{expected.Length}}}"));
-            s.Line("+");
-            literal = s.ReadBytes(expected.Length);
-            trailer = s.ReadLine();
-            s.Line(append.Tag + " OK okay");
-            s.Logout(caps);
-        });
-        using var M = Fake.Connect(server);
+        const string caps = "IMAP4rev1 ENABLE UTF8=ACCEPT";
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting(caps, "* PREAUTH hi") + $$"""
+            C: {tag} ENABLE UTF8=ACCEPT
+            S: {tag} OK ENABLE successful
+            C: {tag} APPEND INBOX UTF8 (~{{{expected.Length}}}
+            S: +
+            C: {{msg}})
+            S: {tag} OK okay
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.enable("UTF8=ACCEPT").typ, Is.EqualTo("OK"));
         var (typ, _) = M.append(null, null, null, expected);
         Assert.That(typ, Is.EqualTo("OK"));
         M.logout();
-        server.Join();
-        Assert.That(literal, Is.EqualTo(expected));
-        Assert.That(trailer, Is.EqualTo(")"));
+        server.AssertComplete();
     }
 
     [Test]
     public void Enable_answered_NO_leaves_ASCII_mode()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH hi", capabilities: "IMAP4rev1 ENABLE");
-            var enable = s.Next("ENABLE");
-            s.Line(enable.Tag + " NO not today");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting("IMAP4rev1 ENABLE", "* PREAUTH hi") + """
+            C: {tag} ENABLE UTF8=ACCEPT
+            S: {tag} NO not today
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var (typ, data) = M.enable("UTF8=ACCEPT");
         Assert.That(typ, Is.EqualTo("NO"));
         Assert.That(data, Is.EqualTo(new[] { ImapItem.FromString("not today") }));
         Assert.That(M.utf8_enabled, Is.False);
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     // ---- LOGIN -----------------------------------------------------------------------------------------
@@ -425,21 +408,17 @@ public class CPythonBehaviourTests
     [Test]
     public void Login_sends_the_password_quoted_with_quotes_and_backslashes_escaped()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var login = s.Next("LOGIN");
-            Assert.That(login.Line, Is.EqualTo(login.Tag + " LOGIN user \"pa\\\"ss\\\\wo rd\\\\\""));
-            s.Line(login.Tag + " OK LOGIN completed");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} LOGIN user "pa\"ss\\wo rd\\"
+            S: {tag} OK LOGIN completed
+            """ + "\n" + Scripts.Capability() + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var (typ, data) = M.login("user", "pa\"ss\\wo rd\\");
         Assert.That(typ, Is.EqualTo("OK"));
         Assert.That(data, Is.EqualTo(new[] { ImapItem.FromString("LOGIN completed") }));
         Assert.That(M.state, Is.EqualTo("AUTH"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
@@ -447,84 +426,70 @@ public class CPythonBehaviourTests
     {
         // Newer CPython (which the project follows; 3.11 never re-reads): a CAPABILITY response code in the
         // greeting or the LOGIN reply is used as it is, otherwise CAPABILITY is asked again after authenticating.
-        var log = new List<string>();
-        using var server = new FakeServer(s =>
-        {
-            s.Line("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready");
-            var login = s.Expect("LOGIN");   // no CAPABILITY command before: the greeting announced them
-            log.Add(login.Name);
-            s.Line(login.Tag + " OK LOGIN completed");
-            var cap = s.Expect("CAPABILITY");   // the LOGIN reply did not announce them
-            log.Add(cap.Name);
-            s.Line("* CAPABILITY IMAP4rev1 MOVE IDLE");
-            s.Line(cap.Tag + " OK CAPABILITY completed");
-            s.Bye();
-        }, connections: 1);
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse("""
+            S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready
+            # no CAPABILITY command before LOGIN: the greeting announced them
+            C: {tag} LOGIN user "pass"
+            S: {tag} OK LOGIN completed
+            # the LOGIN reply did not announce them
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1 MOVE IDLE
+            S: {tag} OK CAPABILITY completed
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.capabilities, Is.EqualTo(new[] { "IMAP4REV1", "AUTH=PLAIN" }));
         M.login("user", "pass");
         Assert.That(M.capabilities, Is.EqualTo(new[] { "IMAP4REV1", "MOVE", "IDLE" }));
         M.logout();
-        server.Join();
-        Assert.That(log, Is.EqualTo(new[] { "LOGIN", "CAPABILITY" }));
+        server.AssertComplete();
     }
 
     [Test]
     public void Capabilities_announced_in_the_LOGIN_reply_are_used_without_asking()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var login = s.Expect("LOGIN");
-            s.Line(login.Tag + " OK [CAPABILITY IMAP4rev1 ENABLE QUOTA] Logged in");
-            var noop = s.Expect("NOOP");
-            s.Line(noop.Tag + " OK NOOP completed");
-            s.Bye();
-        });
-        using var M = Fake.Connect(server);
+        // One CAPABILITY command (after the greeting): a second one where the transcript has NOOP would be a mismatch.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} LOGIN user "pass"
+            S: {tag} OK [CAPABILITY IMAP4rev1 ENABLE QUOTA] Logged in
+            C: {tag} NOOP
+            S: {tag} OK NOOP completed
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         M.login("user", "pass");
         Assert.That(M.capabilities, Is.EqualTo(new[] { "IMAP4REV1", "ENABLE", "QUOTA" }));
         M.noop();
         M.logout();
-        server.Join();
-        Assert.That(server.ReceivedText.Split(" CAPABILITY\r\n").Length - 1, Is.EqualTo(1));
+        server.AssertComplete();
     }
 
     [Test]
     public void Login_password_that_is_already_quoted_is_quoted_again()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var login = s.Next("LOGIN");
-            Assert.That(login.Args, Is.EqualTo("user \"\\\"secret\\\"\""));
-            s.Line(login.Tag + " OK LOGIN completed");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} LOGIN user "\"secret\""
+            S: {tag} OK LOGIN completed
+            """ + "\n" + Scripts.Capability() + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         M.login("user", "\"secret\"");
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void Login_answered_NO_raises_error_with_the_response_text()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var login = s.Next("LOGIN");
-            s.Line(login.Tag + " NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} LOGIN user "wrong"
+            S: {tag} NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.error>(() => M.login("user", "wrong"));
         Assert.That(ex, Is.Not.InstanceOf<IMAP4.abort>());
         // CPython 3.11 shows the bytes' repr (b'...'); newer versions the text. Either way the text is there.
         Assert.That(ex!.Message, Does.Contain("[AUTHENTICATIONFAILED] Invalid credentials (Failure)"));
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     // ---- AUTHENTICATE ----------------------------------------------------------------------------------
@@ -566,61 +531,52 @@ public class CPythonBehaviourTests
     [Test]
     public void Authenticate_with_an_empty_continuation_gives_the_callback_an_empty_challenge()   // test_valid_authentication_bytes
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var auth = s.Next("AUTHENTICATE");
-            s.Line("+");
-            Assert.That(s.ReadLine(), Is.EqualTo("ZmFrZQ=="));
-            s.Line(auth.Tag + " OK FAKEAUTH successful");
-            s.Logout();
-        });
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} AUTHENTICATE MYAUTH
+            S: +
+            C: ZmFrZQ==
+            S: {tag} OK FAKEAUTH successful
+            """ + "\n" + Scripts.Capability() + Scripts.Logout));
         var callback = new Mock<Func<byte[], byte[]?>>();
         callback.Setup(f => f(It.IsAny<byte[]>())).Returns(Fake.Bytes("fake"));
-        using var M = Fake.Connect(server);
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.authenticate("MYAUTH", callback.Object).typ, Is.EqualTo("OK"));
         callback.Verify(f => f(It.Is<byte[]>(c => c.Length == 0)), Times.Once);
         callback.VerifyNoOtherCalls();
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void Authenticate_with_a_text_callback_sends_its_UTF8_bytes()   // test_valid_authentication_plain_text
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var auth = s.Next("AUTHENTICATE");
-            s.Line("+ ");
-            Assert.That(s.ReadLine(), Is.EqualTo("ZmFrZQ=="));
-            s.Line(auth.Tag + " OK FAKEAUTH successful");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} AUTHENTICATE MYAUTH
+            S: + 
+            C: ZmFrZQ==
+            S: {tag} OK FAKEAUTH successful
+            """ + "\n" + Scripts.Capability() + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.authenticate("MYAUTH", (Func<byte[], string?>)(_ => "fake")).typ, Is.EqualTo("OK"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void Authenticate_with_unknown_mechanism_raises_error_without_calling_back()   // test_bad_auth_name
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var auth = s.Next("AUTHENTICATE");
-            s.Line(auth.Tag + " NO unrecognized authentication type " + auth.Args);
-            s.Logout();
-        });
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} AUTHENTICATE METHOD
+            S: {tag} NO unrecognized authentication type METHOD
+            """ + "\n" + Scripts.Logout));
         var callback = new Mock<Func<byte[], byte[]?>>(MockBehavior.Strict);
-        using var M = Fake.Connect(server);
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.error>(() => M.authenticate("METHOD", callback.Object));
         Assert.That(ex!.Message, Is.EqualTo("unrecognized authentication type METHOD"));
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
         callback.VerifyNoOtherCalls();
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
