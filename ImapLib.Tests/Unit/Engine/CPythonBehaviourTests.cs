@@ -647,44 +647,38 @@ public class CPythonBehaviourTests
     {
         string expected = "tim " + Convert.ToHexStringLower(HMACMD5.HashData(Encoding.UTF8.GetBytes("tanstaaftanstaaf"), Encoding.ASCII.GetBytes(challenge)));
         Assert.That(Fake.B64(expected), Is.EqualTo(knownAnswer));
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(capabilities: "IMAP4rev1 LOGINDISABLED AUTH=CRAM-MD5");
-            var auth = s.Next("AUTHENTICATE");
-            Assert.That(auth.Args, Is.EqualTo("CRAM-MD5"));
-            s.Line("+ " + Fake.B64(challenge));
-            string? answer = s.ReadLine();
-            s.Line(auth.Tag + (answer == Fake.B64(expected) ? " OK CRAM-MD5 successful" : " NO No access"));
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        // The answer is exactly the expected one (never the password): anything else is a mismatch.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting("IMAP4rev1 LOGINDISABLED AUTH=CRAM-MD5") + $$"""
+            C: {tag} AUTHENTICATE CRAM-MD5
+            S: + {{Fake.B64(challenge)}}
+            C: {{Fake.B64(expected)}}
+            S: {tag} OK CRAM-MD5 successful
+            """ + "\n" + Scripts.Capability() + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.capabilities, Does.Contain("AUTH=CRAM-MD5"));
         var (typ, data) = M.login_cram_md5("tim", "tanstaaftanstaaf");
         Assert.That(typ, Is.EqualTo("OK"));
         Assert.That(data, Is.EqualTo(new[] { ImapItem.FromString("CRAM-MD5 successful") }));
         Assert.That(M.state, Is.EqualTo("AUTH"));
         M.logout();
-        server.Join();
-        Assert.That(server.ReceivedText, Does.Not.Contain("tanstaaf"));
+        server.AssertComplete();
     }
 
     [Test]
     public void Login_cram_md5_with_a_wrong_password_raises_error()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(capabilities: "IMAP4rev1 AUTH=CRAM-MD5");
-            var auth = s.Next("AUTHENTICATE");
-            s.Line("+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ=");
-            string? answer = s.ReadLine();
-            s.Line(auth.Tag + (answer == "dGltIGYxY2E2YmU0NjRiOWVmYTFjY2E2ZmZkNmNmMmQ5ZjMy" ? " OK CRAM-MD5 successful" : " NO No access"));
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting("IMAP4rev1 AUTH=CRAM-MD5") + """
+            C: {tag} AUTHENTICATE CRAM-MD5
+            S: + PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ=
+            # not the right answer, dGltIGYxY2E2YmU0NjRiOWVmYTFjY2E2ZmZkNmNmMmQ5ZjMy
+            C: {secret}
+            S: {tag} NO No access
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.error>(() => M.login_cram_md5("tim", "wrong"));
         Assert.That(ex!.Message, Is.EqualTo("No access"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     // ---- Broken connections and protocol errors ------------------------------------------------------
@@ -692,50 +686,47 @@ public class CPythonBehaviourTests
     [Test]
     public void Connection_closed_mid_response_is_an_abort_EOF()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            s.Next("NOOP");
-            s.Line("* 3 EXISTS");
-        });
-        var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} NOOP
+            S: * 3 EXISTS
+            @close
+            """));
+        var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("command: NOOP => socket error: EOF"));
         M.shutdown();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void Connection_closed_mid_literal_is_an_abort()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            s.Next("NOOP");
-            s.Line("* 1 FETCH (BODY[] {100}");
-            s.Send("only twenty bytes...");
-        });
-        var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} NOOP
+            S: * 1 FETCH (BODY[] {100}
+            S! only twenty bytes...
+            @close
+            """));
+        var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Does.StartWith("command: NOOP => socket error: EOF"));
         M.shutdown();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void Line_without_CRLF_before_EOF_is_an_abort_unterminated_line()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            s.Next("NOOP");
-            s.Send("* 1 EXISTS");
-        });
-        var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} NOOP
+            S! * 1 EXISTS
+            @close
+            """));
+        var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("command: NOOP => socket error: unterminated line: b'* 1 EXISTS'"));
         M.shutdown();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
@@ -761,54 +752,47 @@ public class CPythonBehaviourTests
     [Test]
     public void Random_unexpected_response_is_an_abort()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var noop = s.Next("NOOP");
-            s.Line("what is this \x01 line?");
-            s.Line(noop.Tag + " OK NOOP completed");
-            s.ClientClosed();
-        });
-        var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} NOOP
+            S! what is this \x01 line?\r\n
+            S: {tag} OK NOOP completed
+            """));
+        var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("command: NOOP => unexpected response: b'what is this \\x01 line?'"));
         M.shutdown();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void BYE_during_a_command_is_an_abort_with_the_BYE_text()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            s.Next("NOOP");
-            s.Line("* BYE Autologout; idle for too long");
-        });
-        var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} NOOP
+            S: * BYE Autologout; idle for too long
+            @close
+            """));
+        var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("command: NOOP => Autologout; idle for too long"));
         M.shutdown();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void BYE_followed_by_the_tagged_OK_still_aborts_the_command()
     {
         // The BYE is read before the tagged OK, and Python reports it at once: the connection is closing.
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var noop = s.Next("NOOP");
-            s.Line("* BYE shutting down");
-            s.Line(noop.Tag + " OK NOOP completed");
-            s.ClientClosed();
-        });
-        var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} NOOP
+            S: * BYE shutting down
+            S: {tag} OK NOOP completed
+            """));
+        var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("command: NOOP => shutting down"));
         M.shutdown();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
@@ -835,56 +819,46 @@ public class CPythonBehaviourTests
     [Test]
     public void Silence_during_a_command_is_an_abort_timed_out()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            s.Next("NOOP");
-            s.ClientClosed(3000);
-        });
-        var M = new IMAP4("127.0.0.1", server.Port, timeout: 0.3);
+        // The transcript ends with the client's NOOP: the server says nothing more.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + "C: {tag} NOOP\n"));
+        var M = new IMAP4(server.Host, server.Port, timeout: 0.3);
         var watch = Stopwatch.StartNew();
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("command: NOOP => socket error: timed out"));
         Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2.5)));
         M.shutdown();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void BAD_raises_a_command_error_with_the_data()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var noop = s.Next("NOOP");
-            s.Line(noop.Tag + " BAD [CLIENTBUG] Unknown command 'NOOP'");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} NOOP
+            S: {tag} BAD [CLIENTBUG] Unknown command 'NOOP'
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.error>(() => M.noop());
         Assert.That(ex, Is.Not.InstanceOf<IMAP4.abort>());
         Assert.That(ex!.Message, Is.EqualTo("NOOP command error: BAD [b\"[CLIENTBUG] Unknown command 'NOOP'\"]"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void NO_is_returned_not_raised()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH hi");
-            var create = s.Next("CREATE");
-            s.Line(create.Tag + " NO [ALREADYEXISTS] Mailbox exists");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Preauth() + """
+            C: {tag} CREATE INBOX
+            S: {tag} NO [ALREADYEXISTS] Mailbox exists
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var (typ, data) = M.create("INBOX");
         Assert.That(typ, Is.EqualTo("NO"));
         Assert.That(data, Is.EqualTo(new[] { ImapItem.FromString("[ALREADYEXISTS] Mailbox exists") }));
         Assert.That(M.untagged_responses["ALREADYEXISTS"], Is.EqualTo(new[] { ImapItem.FromString("") }));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     // ---- States ----------------------------------------------------------------------------------------
