@@ -933,16 +933,13 @@ public class CPythonBehaviourTests
     [Test]
     public void Select_of_a_mailbox_the_server_opens_read_only_raises_readonly()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH hi");
-            var select = s.Next("SELECT");
-            Assert.That(select.Args, Is.EqualTo("Shared"));
-            s.Line("* 4 EXISTS");
-            s.Line(select.Tag + " OK [READ-ONLY] SELECT completed");
-            s.ClientClosed();
-        });
-        var M = Fake.Connect(server);
+        // The transcript ends after SELECT: a LOGOUT would be a mismatch.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Preauth() + """
+            C: {tag} SELECT Shared
+            S: * 4 EXISTS
+            S: {tag} OK [READ-ONLY] SELECT completed
+            """));
+        var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.@readonly>(() => M.select("Shared"));
         Assert.That(ex, Is.InstanceOf<IMAP4.abort>());
         Assert.That(M.state, Is.EqualTo("SELECTED"));
@@ -950,38 +947,33 @@ public class CPythonBehaviourTests
         Assert.That(M.untagged_responses.ContainsKey("READ-ONLY"), Is.True);
         // Python's readonly must be handled by re-selecting: until then every command raises it, LOGOUT too.
         Assert.Throws<IMAP4.@readonly>(() => M.logout());
-        server.Join();
-        Assert.That(server.ReceivedText, Does.Not.Contain("LOGOUT"));
+        M.shutdown();
+        server.AssertComplete();
         Assert.That(ex!.Message, Does.Contain("Shared").And.EndWith(" is not writable"));   // 3.11: %s, newer: %r
     }
 
     [Test]
     public void Late_untagged_READ_ONLY_makes_the_next_command_raise_readonly_before_sending()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH hi");
-            var select = s.Next("SELECT");
-            s.Line("* 1 EXISTS");
-            s.Line(select.Tag + " OK [READ-WRITE] SELECT completed");
-            var noop = s.Next("NOOP");
-            s.Line("* OK [READ-ONLY] mailbox is now read-only");
-            s.Line(noop.Tag + " OK NOOP completed");
-            // The client's next command must be the EXAMINE: the STORE was never sent.
-            var examine = s.Next("EXAMINE");
-            s.Line("* 1 EXISTS");
-            s.Line(examine.Tag + " OK [READ-ONLY] EXAMINE completed");
-            var store = s.Next("STORE");
-            Assert.That(store.Args, Is.EqualTo("1 +FLAGS (\\Seen)"));
-            s.Line(store.Tag + " NO [READ-ONLY] mailbox is read-only");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Preauth() + """
+            C: {tag} SELECT INBOX
+            S: * 1 EXISTS
+            S: {tag} OK [READ-WRITE] SELECT completed
+            C: {tag} NOOP
+            S: * OK [READ-ONLY] mailbox is now read-only
+            S: {tag} OK NOOP completed
+            # The client's next command must be the EXAMINE: the STORE was never sent.
+            C: {tag} EXAMINE INBOX
+            S: * 1 EXISTS
+            S: {tag} OK [READ-ONLY] EXAMINE completed
+            C: {tag} STORE 1 +FLAGS (\Seen)
+            S: {tag} NO [READ-ONLY] mailbox is read-only
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.select().typ, Is.EqualTo("OK"));
         Assert.That(M.noop().typ, Is.EqualTo("OK"));
         var ex = Assert.Throws<IMAP4.@readonly>(() => M.store("1", "+FLAGS", "\\Seen"));
         Assert.That(ex!.Message, Is.EqualTo("mailbox status changed to READ-ONLY"));
-        Assert.That(server.ReceivedText, Does.Not.Contain("STORE"));
         var (typ, data) = M.select("INBOX", @readonly: true);
         Assert.That(typ, Is.EqualTo("OK"));
         Assert.That(data, Is.EqualTo(new[] { ImapItem.FromString("1") }));
@@ -990,7 +982,7 @@ public class CPythonBehaviourTests
         Assert.That(typ, Is.EqualTo("NO"));
         Assert.That(data, Is.EqualTo(new[] { ImapItem.FromString("[READ-ONLY] mailbox is read-only") }));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
