@@ -235,7 +235,8 @@ public sealed class TranscriptServer : IDisposable
             {
                 try { body(); }
                 finally { Played.Set(); }
-            }) { IsBackground = true, Name = $"TranscriptServer {name}" };
+            })
+            { IsBackground = true, Name = $"TranscriptServer {name}" };
             _threads.Add(thread);
             thread.Start();
         }

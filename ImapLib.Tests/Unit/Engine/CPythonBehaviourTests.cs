@@ -5,8 +5,8 @@ using System.Security.Cryptography;
 using System.Text;
 using ImapLib.Testing;
 using ImapLib.Tests.Support;
-using Transcript = ImapLib.Testing.Transcript;
 using Moq;
+using Transcript = ImapLib.Testing.Transcript;
 
 namespace ImapLib.Tests;
 
