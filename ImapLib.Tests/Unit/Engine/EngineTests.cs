@@ -179,18 +179,17 @@ public class EngineTests
     [Test]
     public void Literal_of_size_zero_is_an_empty_pair_over_a_socket()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH hi");
-            var noop = s.Next("NOOP");
-            s.Send("* 1 FETCH (BODY[] {0}\r\n)\r\n" + noop.Tag + " OK done\r\n");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Preauth() + """
+            C: {tag} NOOP
+            S: * 1 FETCH (BODY[] {0}
+            S: )
+            S: {tag} OK done
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         M.noop();
         Assert.That(Repr(M.response("FETCH").data), Is.EqualTo("[(b'1 (BODY[] {0}', b''), b')']"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
