@@ -176,6 +176,8 @@ public sealed class Transcript
         private void AddServer(List<Segment> units, int number, string line)
         {
             EndOfClientLine(number, line);
+            // A tagged reply before the client sent the literal it announced refuses it (NO or BAD, no "+").
+            if (units.Count > 0 && units[0].Hole == Hole.Tag && _serverFramer.LiteralLeft == 0) _clientFramer.CancelUnsentLiteral();
             var segments = new List<Segment>();
             foreach (var unit in units)
             {

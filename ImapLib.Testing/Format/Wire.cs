@@ -35,6 +35,7 @@ internal sealed class LiteralFramer
     private long _literalLeft;
     private readonly List<byte> _lineTail = [];   // the line since the last literal ended, to find an announcement
     private bool _lastWasCR;
+    private bool _literalBegun;   // a byte of the announced literal was fed
 
     /// <summary>Bytes of a literal still to come.</summary>
     public long LiteralLeft => _literalLeft;
@@ -49,6 +50,7 @@ internal sealed class LiteralFramer
     public void FeedLiteral(ReadOnlySpan<byte> bytes)
     {
         _literalLeft -= bytes.Length;
+        _literalBegun = true;
         if (bytes.Length > 0) _lastWasCR = bytes[^1] == '\r';
         if (_literalLeft == 0) _lineTail.Clear();
     }
@@ -65,6 +67,7 @@ internal sealed class LiteralFramer
                 _lastWasCR = false;
                 if (_lineTail.Count > 0) _lineTail.RemoveAt(_lineTail.Count - 1);   // the CR
                 _literalLeft = Announced(_lineTail);
+                _literalBegun = false;
                 _lineTail.Clear();
                 return i + 1;
             }
@@ -72,6 +75,13 @@ internal sealed class LiteralFramer
             _lineTail.Add(b);
         }
         return -1;
+    }
+
+    /// <summary>The command was answered before any byte of the literal it announced: a server's NO or BAD instead of
+    /// the continuation of a synchronising literal. The client never sends that literal.</summary>
+    public void CancelUnsentLiteral()
+    {
+        if (!_literalBegun) _literalLeft = 0;
     }
 
     /// <summary>Feeds a hole in line text: it can never be part of an announcement.</summary>

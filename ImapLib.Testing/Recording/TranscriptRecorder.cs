@@ -139,6 +139,7 @@ internal sealed class TranscriptRecorder
         if (span.StartsWith(_openTag) && span.Length > _openTag.Length && span[_openTag.Length] == ' ')
         {
             var reply = span[_openTag.Length..];
+            _client.CancelUnsentLiteral();   // a NO or BAD instead of a synchronising literal's continuation
             _openTag = null;
             _authenticating = false;
             return [new Segment([], Hole.Tag), Segment.Of(reply)];
@@ -203,6 +204,13 @@ internal sealed class TranscriptRecorder
                 foreach (var segment in segments) Add(segment, literal: false);
                 _lineStartsLine = _framer.LiteralLeft == 0;
             }
+        }
+
+        /// <summary>The command was answered before the literal it announced was sent: the client never sends it.</summary>
+        public void CancelUnsentLiteral()
+        {
+            _framer.CancelUnsentLiteral();
+            if (_framer.LiteralLeft == 0 && _line.Count == 0) _lineStartsLine = true;
         }
 
         /// <summary>Writes what is held, ended or not (before a directive).</summary>

@@ -912,17 +912,6 @@ public class NewerCPythonTests
         return data.Where(item => item is { IsPair: true }).Select(item => item!.Body.decode().Trim()).ToList();
     }
 
-    private sealed class RecordingIMAP4() : IMAP4(Dovecot.Server.Host, Dovecot.Server.Port, 30)
-    {
-        public List<byte[]> Sent { get; } = [];
-
-        public override void send(byte[] data)
-        {
-            lock (Sent) Sent.Add(data.ToArray());
-            base.send(data);
-        }
-    }
-
     [Category("Server")]
     [Test]
     public void Dovecot_move_and_uid_move_really_move_and_report_COPYUID()
@@ -1194,7 +1183,7 @@ public class NewerCPythonTests
     public void Dovecot_append_with_LITERAL_plus_and_with_UseLiteralPlus_off()
     {
         var account = Dovecot.NewAccount();
-        using var M = new RecordingIMAP4();
+        using var M = new ImapLib.Testing.RecordingIMAP4(Dovecot.Server.Host, Dovecot.Server.Port, 30);
         M.login(account.User, account.Password);
         Assert.That(M.capabilities, Does.Contain("LITERAL+"));
         byte[] first = Msg("non-synchronising"), second = Msg("synchronising");
@@ -1202,20 +1191,40 @@ public class NewerCPythonTests
         var (typ, data) = M.append("INBOX", null, null, first);
         Assert.That(typ, Is.EqualTo("OK"));
         Assert.That(Text(data[0]), Does.Match(@"^\[APPENDUID \d+ 1\]"));
-        Assert.That(Latin1(M.Sent[^3]), Does.EndWith($" APPEND INBOX {{{first.Length}+}}\r\n"));
-        Assert.That(M.Sent[^2], Is.EqualTo(first));
+        AssertLastAppend(M.transcript, $"C: {{tag}} APPEND INBOX {{{first.Length}+}}", first, synchronising: false);
         Assert.That(M.continuation_response.Length, Is.Zero, "no continuation was needed");
 
         M.UseLiteralPlus = false;
         (typ, data) = M.append("INBOX", null, null, second);
         Assert.That(typ, Is.EqualTo("OK"));
         Assert.That(Text(data[0]), Does.Match(@"^\[APPENDUID \d+ 2\]"));
-        Assert.That(Latin1(M.Sent[^3]), Does.EndWith($" APPEND INBOX {{{second.Length}}}\r\n"));
-        Assert.That(M.Sent[^2], Is.EqualTo(second));
+        AssertLastAppend(M.transcript, $"C: {{tag}} APPEND INBOX {{{second.Length}}}", second, synchronising: true);
         Assert.That(M.continuation_response.Length, Is.GreaterThan(0), "the client waited for Dovecot's continuation");
 
         M.select();
         var bodies = M.fetch("1:2", "(BODY.PEEK[])").data.Where(item => item is { IsPair: true }).Select(item => item!.Body).ToList();
         Assert.That(bodies, Is.EqualTo(new[] { first, second }));
+    }
+
+    /// <summary>The recording ends with the APPEND line <paramref name="line"/>, the server's continuation only when
+    /// <paramref name="synchronising"/>, then exactly <paramref name="message"/>'s bytes and the command's CRLF, then
+    /// the tagged reply.</summary>
+    private static void AssertLastAppend(ImapLib.Testing.Transcript transcript, string line, byte[] message, bool synchronising)
+    {
+        var steps = transcript.Steps;
+        int at = steps.Select((step, i) => (step, i)).Last(s => s.step.Kind == ImapLib.Testing.TranscriptStepKind.Client && s.step.Text.StartsWith("C: {tag} APPEND ", StringComparison.Ordinal)).i;
+        Assert.That(steps[at].Text, Is.EqualTo(line));
+        at++;
+        if (synchronising)
+        {
+            Assert.That(steps[at].Kind, Is.EqualTo(ImapLib.Testing.TranscriptStepKind.Server));
+            Assert.That(steps[at].Text, Does.StartWith("S: + "));
+            at++;
+        }
+        var literal = new StringBuilder();
+        for (; at < steps.Count && steps[at].Kind == ImapLib.Testing.TranscriptStepKind.Client; at++)
+            literal.Append(steps[at].Text == "C:" ? "" : steps[at].Text["C: ".Length..]).Append("\r\n");
+        Assert.That(literal.ToString(), Is.EqualTo(Encoding.UTF8.GetString(message) + "\r\n"), "the literal's bytes, then the command's CRLF");
+        Assert.That(steps[at].Text, Does.StartWith("S: {tag} OK "));
     }
 }

@@ -10,20 +10,26 @@ namespace ImapLib.Tests;
 /// </summary>
 public class PythonShapesTests
 {
-    private static ScriptedIMAP4 Selected(Func<ScriptedCommand, string?>? more = null) =>
-        new("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => more?.Invoke(c) ?? c.Name switch
-        {
-            "CAPABILITY" => ScriptedIMAP4.CapabilityReply(c),
-            "SELECT" => "* 3 EXISTS\r\n{tag} OK [READ-WRITE] done\r\n",
-            "SEARCH" => "* SEARCH 1 2 3\r\n{tag} OK done\r\n",
-            "LOGOUT" => "* BYE bye\r\n{tag} OK LOGOUT completed\r\n",
-            _ => "{tag} OK done\r\n",
-        }));
+    /// <summary>A PREAUTH session whose conversation goes on with <paramref name="rest"/>.</summary>
+    private static ObservedIMAP4 Session(string rest) => new(Scripts.Preauth() + rest);
+
+    /// <summary>SELECT INBOX answered with three messages.</summary>
+    private const string Select = """
+        C: {tag} SELECT INBOX
+        S: * 3 EXISTS
+        S: {tag} OK [READ-WRITE] done
+
+        """;
 
     [Test]
     public void New_tag_is_bytes_and_ports_every_use_of_it()
     {
-        using var M = Selected();
+        using var M = Session("""
+            C: {tag} NOOP
+            S: {tag} OK done
+            C: {tag} NOOP
+            S: {tag} OK done
+            """);
         // tag = M._new_tag(); print(tag); M.send(tag + b' NOOP\r\n'); print(M._get_tagged_response(tag))
         var tag = M._new_tag();
         Assert.That(tag.ToString(), Is.EqualTo($"b'{M.tagpre.decode()}1'"));
@@ -35,12 +41,17 @@ public class PythonShapesTests
         M.send(Encoding.ASCII.GetBytes($"{tag.decode()} NOOP\r\n"));
         Assert.That(M._get_tagged_response(tag).typ, Is.EqualTo("OK"));
         Assert.That(M.SentText, Does.Contain($"{M.tagpre.decode()}1 NOOP\r\n").And.Contain($"{M.tagpre.decode()}2 NOOP\r\n"));
+        M.AssertComplete();
     }
 
     [Test]
     public void Lists_from_the_library_take_negative_indexes_and_slices()
     {
-        using var M = Selected();
+        using var M = Session(Select + """
+            C: {tag} SEARCH ALL
+            S: * SEARCH 1 2 3
+            S: {tag} OK done
+            """);
         M.select();
         var (_, data) = M.search(null, "ALL");
         var ids = data[0].split();
@@ -56,6 +67,7 @@ public class PythonShapesTests
         Assert.That(data[-1].ToString(), Is.EqualTo("b'1 2 3'"));       // data[-1]
         Assert.That(data[0..].ToString(), Is.EqualTo("[b'1 2 3']"));     // data[0:]
         Assert.That(imaplib.ParseFlags("1 (FLAGS (\\Seen \\Draft))"u8.ToArray())[-1].ToString(), Is.EqualTo("b'\\\\Draft'"));
+        M.AssertComplete();
     }
 
     [Test]
@@ -78,7 +90,15 @@ public class PythonShapesTests
     public void The_literal_attribute_is_sent_by_the_next_command_and_then_forgotten()
     {
         // M.literal = 'текст'.encode('utf-8'); M.search('UTF-8', 'TEXT')
-        using var M = Selected(c => c.Name == "SEARCH" && c.Literal is null && c.Line.EndsWith('}') ? "+ go on\r\n" : null);
+        using var M = Session(Select + """
+            C: {tag} SEARCH CHARSET UTF-8 TEXT {10}
+            S: + go on
+            C: текст
+            S: * SEARCH 1 2 3
+            S: {tag} OK done
+            C: {tag} NOOP
+            S: {tag} OK done
+            """);
         M.select();
         M.literal = "текст"u8;
         int before = M.Sent.Count;
@@ -94,12 +114,25 @@ public class PythonShapesTests
         Assert.That(M.literal, Is.Null, "used once");
         M.noop();
         Assert.That(((PyBytes)M.Sent[^1]).endswith(" NOOP\r\n"u8), Is.True, "the next command has no literal");
+        M.AssertComplete();
     }
 
     [Test]
     public void The_literal_attribute_goes_with_any_command_and_APPEND_replaces_it()
     {
-        using var M = Selected(c => c.Literal is null && c.Line.EndsWith('}') ? "+ ready\r\n" : null);
+        using var M = Session(Select + """
+            C: {tag} UID SEARCH CHARSET UTF-8 SUBJECT {1}
+            S: + ready
+            C: x
+            S: {tag} OK done
+            C: {tag} APPEND INBOX {17}
+            S: + ready
+            C: Subject: a
+            C:
+            C: b
+            C:
+            S: {tag} OK done
+            """);
         M.select();
         M.literal = "x"u8;
         M.uid("SEARCH", "CHARSET", "UTF-8", "SUBJECT");   // the other spelling scripts use
@@ -111,6 +144,7 @@ public class PythonShapesTests
         M.literal = "y"u8;
         Assert.Throws<IMAP4.error>(() => M._simple_command("LOGIN", "u", "p"), "LOGIN is illegal once selected");
         Assert.That(M.literal, Is.Null, "a command that fails its state check forgets the literal too, as CPython's");
+        M.AssertComplete();
     }
 
     [Test]

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using ImapLib.Testing;
 using ImapLib.Tests.Support;
+using ScriptedIMAP4 = ImapLib.Testing.ScriptedIMAP4;
+using Transcript = ImapLib.Testing.Transcript;
 
 namespace ImapLib.Tests.Hostile;
 
@@ -136,25 +139,25 @@ public class CommandTimeoutTests
     [Test]
     public void A_command_within_its_deadline_completes_and_the_setting_is_validated()
     {
-        var transcript = new Transcript("""
+        var transcript = Transcript.Parse("""
             S: * OK [CAPABILITY IMAP4rev1] hi
             C: {tag} NOOP
             S: {tag} OK done
             """);
-        using var M = transcript.Connect();
+        using var M = new ScriptedIMAP4(transcript);
         M.command_timeout = 5;
         Assert.That(M.noop().typ, Is.EqualTo("OK"));
         Assert.Throws<ArgumentException>(() => M.command_timeout = 0);
         Assert.Throws<ArgumentException>(() => M.command_timeout = -1);
         M.command_timeout = null;
-        transcript.AssertComplete();
+        M.AssertComplete();
     }
 
     [Test]
     public void A_scripted_transport_that_overrides_the_hooks_is_bounded_between_lines()
     {
         // A read hook that delivers each line late: the engine checks the deadline before every line it reads.
-        var transcript = new Transcript("""
+        var transcript = Transcript.Parse("""
             S: * OK [CAPABILITY IMAP4rev1] hi
             C: {tag} NOOP
             S: * 1 EXISTS
@@ -168,7 +171,7 @@ public class CommandTimeoutTests
         Assert.That(e!.Message, Does.Contain("command_timeout of 0.2 seconds passed"));
     }
 
-    private sealed class SlowLines(Transcript transcript) : ScriptedIMAP4("* OK [CAPABILITY IMAP4rev1] hi\r\n", transcript.Responder())
+    private sealed class SlowLines(Transcript transcript) : ScriptedIMAP4(transcript)
     {
         public override PyBytes readline()
         {

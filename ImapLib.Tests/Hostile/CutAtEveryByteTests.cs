@@ -48,13 +48,18 @@ public class CutAtEveryByteTests
     }
 
     /// <summary>Records every byte the client consumed, where tagged lines start, and how far it had read at each send.</summary>
-    private sealed class RecordingIMAP4 : IMAP4
+    /// <remarks>Not the kit's <see cref="ImapLib.Testing.RecordingIMAP4"/>: this test cuts the server's stream after every
+    /// single byte k (thousands of replays of one recording), so it needs the raw server bytes as one array with the
+    /// byte offsets of tagged lines (to rewrite their tags) and of each send (to release only what the server had sent
+    /// by then). A transcript is framed in lines and literals and keeps no offsets; a cut transcript would have to be
+    /// rebuilt for every k (an <c>S!</c> prefix of a line, then <c>@close</c>), which the kit has no API for.</remarks>
+    private sealed class OffsetRecordingIMAP4 : IMAP4
     {
         public MemoryStream Received { get; } = new();
         public List<int> TagOffsets { get; } = [];
         public List<int> SendOffsets { get; } = [];
 
-        public RecordingIMAP4(string host, int port) : base(host, port, 30) { }
+        public OffsetRecordingIMAP4(string host, int port) : base(host, port, 30) { }
 
         public override PyBytes readline()
         {
@@ -145,7 +150,7 @@ public class CutAtEveryByteTests
     public void Every_cut_of_a_recorded_Dovecot_session_aborts_promptly_and_never_changes_a_result()
     {
         Account = Dovecot.NewAccount();
-        var recorder = new RecordingIMAP4(Dovecot.Server.Host, Dovecot.Server.Port);
+        var recorder = new OffsetRecordingIMAP4(Dovecot.Server.Host, Dovecot.Server.Port);
         var truth = new List<(string typ, List<ImapItem?> data)>();
         using (recorder)
         {

@@ -33,7 +33,9 @@ public class SecretTests
         Assert.That(text, Does.Not.Contain(Password[4..]), $"{where} holds part of the password");
     }
 
-    private static string Run(int level, Func<ScriptedCommand, string?> handler, Action<IMAP4> session, out Exception? thrown)
+    /// <summary>Runs <paramref name="session"/> at debug <paramref name="level"/> against <paramref name="conversation"/>
+    /// (after a greeting with <see cref="Caps"/>); returns what went to standard error, print_log's output included.</summary>
+    private static string Run(int level, string conversation, Action<IMAP4> session, out Exception? thrown, out ObservedIMAP4 connection)
     {
         int saved = imaplib.Debug;
         imaplib.Debug = level;
@@ -41,7 +43,7 @@ public class SecretTests
         using var capture = new StderrCapture();
         try
         {
-            var M = new ScriptedIMAP4($"* OK [CAPABILITY {Caps}] hi\r\n", ScriptedIMAP4.ByCommand(handler));
+            var M = connection = new ObservedIMAP4($"S: * OK [CAPABILITY {Caps}] hi\n" + conversation);
             try
             {
                 session(M);
@@ -51,6 +53,7 @@ public class SecretTests
                 thrown = e;
             }
             M.print_log();
+            M.AssertComplete();
             return capture.Text;
         }
         finally
@@ -59,39 +62,41 @@ public class SecretTests
         }
     }
 
-    private static string? Answer(ScriptedCommand c, string login) => c switch
-    {
-        { Name: "LOGIN" } => login,
-        { Name: "CAPABILITY" } => $"* CAPABILITY {Caps}\r\n{{tag}} OK done\r\n",
-        { Name: "SELECT" } => "* 2 EXISTS\r\n{tag} OK [READ-WRITE] done\r\n",
-        { Name: "LOGOUT" } => "* BYE bye\r\n{tag} OK done\r\n",
-        _ => "{tag} OK done\r\n",
-    };
-
     [Test]
     public void Login_password_is_not_in_debug_output_or_print_log([Range(1, 5)] int level)
     {
-        string log = Run(level, c => Answer(c, "{tag} OK [CAPABILITY IMAP4rev1] Logged in\r\n"), M =>
+        string log = Run(level, $$"""
+            C: {tag} LOGIN alice "{{Password}}"
+            S: {tag} OK [CAPABILITY IMAP4rev1] Logged in
+            C: {tag} SELECT INBOX
+            S: * 2 EXISTS
+            S: {tag} OK [READ-WRITE] done
+            C: {tag} NOOP
+            S: {tag} OK done
+            C: {tag} LOGOUT
+            S: * BYE bye
+            S: {tag} OK done
+            """, M =>
         {
             M.login("alice", Password);
             M.select("INBOX");
             M.noop();
             M.logout();
-        }, out var thrown);
+        }, out var thrown, out _);
         Assert.That(thrown, Is.Null);
         Assert.That(log, Does.Contain("LOGIN"), "the LOGIN command was logged (so the check below means something)");
         Assert.That(log, Does.Contain("***"), "the password's place is shown redacted");
         AssertNoSecret(log, $"debug {level} output");
     }
 
-    [TestCase("{tag} NO [AUTHENTICATIONFAILED] Authentication failed.\r\n", typeof(IMAP4.error))]
-    [TestCase("{tag} BAD Error in IMAP command LOGIN: bad arguments.\r\n", typeof(IMAP4.error))]
-    [TestCase(null, typeof(IMAP4.abort))]   // the server drops the connection during LOGIN
-    public void A_refused_or_broken_login_does_not_leak_the_password(string? reply, Type expected)
+    [TestCase("S: {tag} NO [AUTHENTICATIONFAILED] Authentication failed.", typeof(IMAP4.error))]
+    [TestCase("S: {tag} BAD Error in IMAP command LOGIN: bad arguments.", typeof(IMAP4.error))]
+    [TestCase("@close", typeof(IMAP4.abort))]   // the server drops the connection during LOGIN
+    public void A_refused_or_broken_login_does_not_leak_the_password(string reply, Type expected)
     {
         foreach (int level in new[] { 1, 3, 5 })
         {
-            string log = Run(level, c => Answer(c, reply!), M => M.login("alice", Password), out var thrown);
+            string log = Run(level, $"C: {{tag}} LOGIN alice \"{Password}\"\n{reply}\n", M => M.login("alice", Password), out var thrown, out _);
             Assert.That(thrown, Is.InstanceOf(expected));
             AssertNoSecret(thrown!.ToString(), "the exception");
             AssertNoSecret(log, $"debug {level} output");
@@ -99,33 +104,33 @@ public class SecretTests
         }
     }
 
-    private static string? SaslServer(ScriptedCommand c, bool dropAfterResponse) => c switch
-    {
-        { IsContinuationAnswer: true } => dropAfterResponse ? null : "{tag} OK [CAPABILITY IMAP4rev1] Logged in\r\n",
-        { Name: "AUTHENTICATE" } when c.Args.StartsWith("CRAM-MD5") => "+ " + Fake.B64("<1896.697170952@postoffice.example.net>") + "\r\n",
-        { Name: "AUTHENTICATE" } => "+ \r\n",
-        _ => Answer(c, ""),
-    };
+    /// <summary>AUTHENTICATE <paramref name="mechanism"/>, its challenge, the client's answer (any), then OK or, when
+    /// <paramref name="drop"/>, the server drops the connection.</summary>
+    private static string SaslServer(string mechanism, string challenge, bool drop) => $$"""
+        C: {tag} AUTHENTICATE {{mechanism}}
+        S: + {{challenge}}
+        C: {secret}
+        {{(drop ? "@close" : "S: {tag} OK [CAPABILITY IMAP4rev1] Logged in")}}
+
+        """;
 
     [Test]
     public void AUTHENTICATE_responses_are_not_in_debug_output_print_log_or_exceptions([Range(1, 5)] int level)
     {
         foreach (bool drop in new[] { false, true })
         {
-            var sessions = new (string name, Action<IMAP4> run)[]
+            var sessions = new (string name, string mechanism, string challenge, Action<IMAP4> run)[]
             {
-                ("login_plain", M => M.login_plain("alice", Password)),
-                ("authenticate X-TOKEN", M => M.authenticate("X-TOKEN", _ => Token)),
-                ("login_cram_md5", M => M.login_cram_md5("alice", Password)),
+                ("login_plain", "PLAIN", "", M => M.login_plain("alice", Password)),
+                ("authenticate X-TOKEN", "X-TOKEN", "", M => M.authenticate("X-TOKEN", _ => Token)),
+                ("login_cram_md5", "CRAM-MD5", Fake.B64("<1896.697170952@postoffice.example.net>"), M => M.login_cram_md5("alice", Password)),
             };
-            foreach (var (name, run) in sessions)
+            foreach (var (name, mechanism, challenge, run) in sessions)
             {
-                string sentLine = "";
-                string log = Run(level, c =>
-                {
-                    if (c.IsContinuationAnswer) sentLine = c.Line;
-                    return SaslServer(c, drop);
-                }, run, out var thrown);
+                string log = Run(level, SaslServer(mechanism, challenge, drop), run, out var thrown, out var M);
+                // The client's answer to the challenge: the line it sent after the AUTHENTICATE line.
+                var lines = M.SentText.Split("\r\n");
+                string sentLine = lines[Array.FindIndex(lines, l => l.Contains(" AUTHENTICATE ")) + 1];
                 Assert.That(sentLine, Is.Not.Empty, $"{name}: the client answered the challenge");
                 if (drop) Assert.That(thrown, Is.InstanceOf<IMAP4.abort>(), name);
                 else Assert.That(thrown, Is.Null, name);

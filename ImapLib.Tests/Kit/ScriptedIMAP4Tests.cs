@@ -30,6 +30,28 @@ public class ScriptedIMAP4Tests
     }
 
     [Test]
+    public void A_synchronising_literal_refused_before_its_continuation_is_never_sent_and_the_next_command_is_a_command()
+    {
+        // Found migrating EngineTests: the client's next line was framed as the refused literal's bytes.
+        var transcript = Transcript.Parse("""
+            S: * PREAUTH ready
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1
+            S: {tag} OK done
+            C: {tag} APPEND Nope {11}
+            S: {tag} NO [TRYCREATE] No such mailbox
+            C: {tag} NOOP
+            S: {tag} OK done
+            """);
+        Assert.That(transcript.Steps.Where(s => s.Kind == TranscriptStepKind.Client).Select(s => s.Text),
+            Is.EqualTo(new[] { "C: {tag} CAPABILITY", "C: {tag} APPEND Nope {11}", "C: {tag} NOOP" }));
+        using var M = new ScriptedIMAP4(transcript);
+        Assert.That(M.append("Nope", null, null, "SECRET-BODY"u8.ToArray()).typ, Is.EqualTo("NO"));
+        Assert.That(M.noop().typ, Is.EqualTo("OK"));
+        M.AssertComplete();
+    }
+
+    [Test]
     public void A_different_line_raises_at_once_naming_the_line_the_expected_and_the_actual()
     {
         using var M = new ScriptedIMAP4(Transcript.Parse("""

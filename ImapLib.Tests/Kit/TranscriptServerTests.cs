@@ -27,6 +27,31 @@ public class TranscriptServerTests
     }
 
     [Test]
+    public void A_recording_of_a_refused_synchronising_literal_frames_the_next_command_as_a_command()
+    {
+        // Found migrating EngineTests: the recorder took the client's next command for the refused literal's bytes.
+        const string session = """
+            S: * PREAUTH ready
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1
+            S: {tag} OK done
+            C: {tag} APPEND Nope {11}
+            S: {tag} NO [TRYCREATE] No such mailbox
+            C: {tag} NOOP
+            S: {tag} OK done
+            C: {tag} LOGOUT
+            S: * BYE bye
+            """;
+        using var server = TranscriptServer.Start(Transcript.Parse(session));
+        using var M = new RecordingIMAP4(server.Host, server.Port, 10);
+        Assert.That(M.append("Nope", null, null, "SECRET-BODY"u8.ToArray()).typ, Is.EqualTo("NO"));
+        M.noop();
+        M.logout();
+        server.AssertComplete();
+        Assert.That(M.transcript.ToString(), Is.EqualTo(Transcript.Parse(session).ToString()));
+    }
+
+    [Test]
     public void A_plain_client_plays_the_transcript()
     {
         using var server = TranscriptServer.Start(Transcript.Parse(Session));

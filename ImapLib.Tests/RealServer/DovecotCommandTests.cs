@@ -95,18 +95,6 @@ public class DovecotCommandTests
         }
     }
 
-    /// <summary>An IMAP4 that records every write, to prove a refused command sent nothing.</summary>
-    private sealed class RecordingIMAP4(string host, int port) : IMAP4(host, port, 30)
-    {
-        public List<string> Sent { get; } = [];
-
-        public override void send(byte[] data)
-        {
-            Sent.Add(Encoding.Latin1.GetString(data));
-            base.send(data);
-        }
-    }
-
     // ---- append -----------------------------------------------------------------------------------------
 
     [Test]
@@ -1137,16 +1125,16 @@ public class DovecotCommandTests
     public void Commands_in_the_wrong_state_raise_without_contacting_the_server()
     {
         var account = Dovecot.NewAccount();
-        using var M = new RecordingIMAP4(Dovecot.Server.Host, Dovecot.Server.Port);
+        using var M = new ImapLib.Testing.RecordingIMAP4(Dovecot.Server.Host, Dovecot.Server.Port, 30);   // the kit's: proves a refused command sent nothing
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
-        int sent = M.Sent.Count;
+        int sent = Recorded.ClientLines(M.transcript).Count;
 
         void Refused(Action call, string message, bool checkTags = true)
         {
             var ex = Assert.Throws<IMAP4.error>(() => call());
             Assert.That(ex, Is.Not.InstanceOf<IMAP4.abort>());
             Assert.That(ex!.Message, Is.EqualTo(message));
-            Assert.That(M.Sent, Has.Count.EqualTo(sent), "nothing was sent for " + message);
+            Assert.That(Recorded.ClientLines(M.transcript), Has.Count.EqualTo(sent), "nothing was sent for " + message);
             if (checkTags) Assert.That(M.tagged_commands, Is.Empty);
         }
 
@@ -1157,7 +1145,7 @@ public class DovecotCommandTests
         Refused(() => M.uid("FETCH", "1", "(FLAGS)"), "command FETCH illegal in state NONAUTH, only allowed in states SELECTED");
 
         M.login(account.User, account.Password);
-        sent = M.Sent.Count;
+        sent = Recorded.ClientLines(M.transcript).Count;
         Refused(() => M.login(account.User, account.Password), "command LOGIN illegal in state AUTH, only allowed in states NONAUTH");
         Refused(() => M.authenticate("PLAIN", _ => "x"), "command AUTHENTICATE illegal in state AUTH, only allowed in states NONAUTH");
         Refused(() => M.check(), "command CHECK illegal in state AUTH, only allowed in states SELECTED");
@@ -1169,12 +1157,12 @@ public class DovecotCommandTests
 
         // The connection is still in step: the next command works and is the next tag on the wire.
         Assert.That(M.noop().typ, Is.EqualTo("OK"));
-        Assert.That(M.Sent, Has.Count.EqualTo(sent + 1));
-        Assert.That(M.Sent[^1], Does.EndWith(" NOOP\r\n"));
+        Assert.That(Recorded.ClientLines(M.transcript), Has.Count.EqualTo(sent + 1));
+        Assert.That(Recorded.ClientLines(M.transcript)[^1], Is.EqualTo("C: {tag} NOOP"));
 
         Assert.That(M.tagged_commands, Is.Empty);
         M.logout();
-        sent = M.Sent.Count;
+        sent = Recorded.ClientLines(M.transcript).Count;
         // (LOGOUT's own tag stays in tagged_commands: its BYE is the result, as in CPython.)
         Refused(() => M.select(), "command SELECT illegal in state LOGOUT, only allowed in states AUTH, SELECTED", checkTags: false);
     }

@@ -9,6 +9,14 @@ namespace ImapLib.Tests.Support;
 /// lines, literals that lie). Each accepted connection runs <c>script</c> on its own thread; what the client
 /// sent is recorded in <see cref="Received"/>, and an exception in the script is kept in <see cref="Failure"/>.
 /// </summary>
+/// <remarks>A conversation over a real socket is a transcript served by the kit's
+/// <see cref="ImapLib.Testing.TranscriptServer"/> (plain or TLS, a silent server, <c>@close</c>). This server stays
+/// for what a transcript cannot say: waiting for and observing the client closing its socket
+/// (<see cref="Fake.ClientClosed"/>), dripping bytes on a timer or splitting them across packets,
+/// a TLS handshake or a stall the script controls by hand, a reply built from the client's tag (another tag of its
+/// prefix), a server that answers whatever it is sent (<see cref="Fake.OkToEverything"/>), and a server stalled in
+/// the middle of a literal (a transcript's server literal must end, or end in <c>@close</c>). Some plain
+/// conversations still use it and could move to transcripts.</remarks>
 public sealed class FakeServer : IDisposable
 {
     private readonly TcpListener _listener;

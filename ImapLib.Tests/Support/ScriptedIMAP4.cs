@@ -10,6 +10,12 @@ namespace ImapLib.Tests.Support;
 /// server output with <see cref="Feed(string)"/>. When the buffer is empty, reads see end of stream.
 /// </summary>
 /// <remarks>
+/// <para>Scripted conversations use the kit (<see cref="ImapLib.Testing.ScriptedIMAP4"/> with a transcript, or
+/// <see cref="ObservedIMAP4"/> to also see the hooks' calls). This dynamic responder stays only for a server that must
+/// answer whatever it is sent, which a transcript (every line written in advance) cannot be:
+/// InjectionAndLimitTests calls every public command by reflection with hostile arguments, and NewerCPythonTests'
+/// wire-format tests send dozens of argument shapes to an answer-anything server and check the line each writes
+/// (those could be written as transcripts, one line per call; not done yet).</para>
 /// Two ways to script the server side:
 /// <list type="bullet">
 /// <item>a raw <see cref="Responder"/>, called with every byte array <c>send()</c> got (fuzzing, odd framing);</item>

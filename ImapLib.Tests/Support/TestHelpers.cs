@@ -162,3 +162,12 @@ public static class LocalZone
         }
     }
 }
+
+/// <summary>What a recording of the kit (<see cref="ImapLib.Testing.RecordingIMAP4"/>) shows of the client's side.</summary>
+public static class Recorded
+{
+    /// <summary>The client's lines of <paramref name="transcript"/> as the transcript writes them
+    /// (<c>C: {tag} NOOP</c>), one per line the client sent, literal lines included.</summary>
+    public static List<string> ClientLines(ImapLib.Testing.Transcript transcript) =>
+        transcript.Steps.Where(s => s.Kind == ImapLib.Testing.TranscriptStepKind.Client).Select(s => s.Text).ToList();
+}

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using ImapLib.Tests.Support;
+using ScriptedIMAP4 = ImapLib.Testing.ScriptedIMAP4;
 
 namespace ImapLib.Tests;
 
@@ -63,14 +64,22 @@ public class StreamingFetchTests
     [Test]
     public void Streaming_works_through_overridden_transport_hooks_and_leaves_other_literals_alone()
     {
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
-        {
-            "CAPABILITY" => ScriptedIMAP4.CapabilityReply(c, "IMAP4rev1"),
-            "SELECT" => "* 2 EXISTS\r\n{tag} OK [READ-WRITE] done\r\n",
-            "FETCH" => "* 1 FETCH (BODY[] {5}\r\nhello BODY[HEADER] {3}\r\nabc)\r\n* 2 FETCH (BODY[] {0}\r\n)\r\n{tag} OK done\r\n",
-            "LIST" => "* LIST () \"/\" {3}\r\nbox\r\n{tag} OK done\r\n",
-            _ => "{tag} OK done\r\n",
-        }));
+        var M = new ScriptedIMAP4(Scripts.Preauth() + """
+            C: {tag} SELECT INBOX
+            S: * 2 EXISTS
+            S: {tag} OK [READ-WRITE] done
+            C: {tag} FETCH 1:2 (BODY[] BODY[HEADER])
+            S: * 1 FETCH (BODY[] {5}
+            S: hello BODY[HEADER] {3}
+            S: abc)
+            S: * 2 FETCH (BODY[] {0}
+            S: )
+            S: {tag} OK done
+            C: {tag} LIST "" *
+            S: * LIST () "/" {3}
+            S: box
+            S: {tag} OK done
+            """);
         M.select();
         var sinks = new List<(string header, MemoryStream stream)>();
         var (typ, data) = M.fetch("1:2", "(BODY[] BODY[HEADER])", header =>
@@ -89,5 +98,6 @@ public class StreamingFetchTests
         // The sink is only for that fetch: a later literal (here a LIST name) is kept in memory.
         var (_, names) = M.list();
         Assert.That(names[0] is (byte[] _, byte[] name) && name.decode() == "box");
+        M.AssertComplete();
     }
 }

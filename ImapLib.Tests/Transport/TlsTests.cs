@@ -3,7 +3,9 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using ImapLib.Testing;
 using ImapLib.Tests.Support;
+using Transcript = ImapLib.Testing.Transcript;
 
 namespace ImapLib.Tests;
 
@@ -198,40 +200,48 @@ public class TlsTests
     [Test]
     public void Starttls_not_advertised_aborts_without_sending_anything()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet("IMAP4rev1 AUTH=PLAIN");
-            s.Bye();   // the next command must be LOGOUT: no STARTTLS was sent
-        });
-        using var M = Fake.Connect(server);
+        // The next command must be LOGOUT: a STARTTLS would be a mismatch.
+        using var server = TranscriptServer.Start(Transcript.Parse("""
+            S: * OK fake server ready
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1 AUTH=PLAIN
+            S: {tag} OK CAPABILITY completed
+            C: {tag} LOGOUT
+            S: * BYE bye
+            S: {tag} OK LOGOUT completed
+            """));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var e = Assert.Throws<IMAP4.abort>(() => M.starttls(ssl._create_unverified_context()))!;
         Assert.That(e.Message, Is.EqualTo("TLS not supported by server"));
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
         Assert.That(M.logout().typ, Is.EqualTo("BYE"));
-        server.Join();
-        Assert.That(server.ReceivedText, Does.Not.Contain("STARTTLS"));
+        server.AssertComplete();
     }
 
     [Test]
     public void Starttls_answered_no_is_an_error_and_the_plain_session_goes_on()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet("IMAP4rev1 STARTTLS");
-            var starttls = s.Expect("STARTTLS");
-            s.Line(starttls.Tag + " NO [UNAVAILABLE] TLS is down today");
-            var noop = s.Expect("NOOP");
-            s.Line(noop.Tag + " OK still plain");
-            s.Bye();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse("""
+            S: * OK fake server ready
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1 STARTTLS
+            S: {tag} OK CAPABILITY completed
+            C: {tag} STARTTLS
+            S: {tag} NO [UNAVAILABLE] TLS is down today
+            C: {tag} NOOP
+            S: {tag} OK still plain
+            C: {tag} LOGOUT
+            S: * BYE bye
+            S: {tag} OK LOGOUT completed
+            """));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var e = Assert.Throws<IMAP4.error>(() => M.starttls(ssl._create_unverified_context()))!;
         Assert.That(e, Is.Not.InstanceOf<IMAP4.abort>());
         Assert.That(e.Message, Is.EqualTo("Couldn't establish TLS session"));
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
         Assert.That(M.noop().typ, Is.EqualTo("OK"));
         Assert.That(M.logout().typ, Is.EqualTo("BYE"));
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]

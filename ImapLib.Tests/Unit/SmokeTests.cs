@@ -1,3 +1,4 @@
+using ImapLib.Testing;
 using ImapLib.Tests.Support;
 
 namespace ImapLib.Tests;
@@ -7,23 +8,18 @@ public class SmokeTests
     [Test]
     public void Login_select_fetch_against_a_scripted_server()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var login = s.Expect("LOGIN");
-            Assert.That(login.Args, Is.EqualTo("user \"pass word\""));
-            s.Line(login.Tag + " OK [CAPABILITY IMAP4rev1] logged in");
-            var select = s.Expect("SELECT");
-            s.Line("* 2 EXISTS");
-            s.Line("* OK [UIDVALIDITY 42] ok");
-            s.Line(select.Tag + " OK [READ-WRITE] selected");
-            var fetch = s.Expect("FETCH");
-            s.Line("* 1 FETCH (RFC822 {5}");
-            s.Send("hello");
-            s.Line(")");
-            s.Line(fetch.Tag + " OK done");
-            s.Bye();
-        });
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} LOGIN user "pass word"
+            S: {tag} OK [CAPABILITY IMAP4rev1] logged in
+            C: {tag} SELECT INBOX
+            S: * 2 EXISTS
+            S: * OK [UIDVALIDITY 42] ok
+            S: {tag} OK [READ-WRITE] selected
+            C: {tag} FETCH 1 (RFC822)
+            S: * 1 FETCH (RFC822 {5}
+            S: hello)
+            S: {tag} OK done
+            """ + "\n" + Scripts.Logout));
         using var M = new IMAP4("127.0.0.1", server.Port);
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
         var (typ, _) = M.login("user", "pass word");
@@ -36,6 +32,6 @@ public class SmokeTests
         Assert.That(data[1]!.decode(), Is.EqualTo(")"));
         Assert.That(data[0]![1]!.Length, Is.EqualTo(5));
         Assert.That(M.logout().typ, Is.EqualTo("BYE"));
-        server.Join();
+        server.AssertComplete();
     }
 }

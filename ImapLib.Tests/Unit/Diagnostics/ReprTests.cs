@@ -1,4 +1,4 @@
-using ImapLib.Tests.Support;
+using ImapLib.Testing;
 
 namespace ImapLib.Tests.Unit.Diagnostics;
 
@@ -8,7 +8,7 @@ public class ReprTests
     [Test]
     public void A_result_prints_as_python_prints_the_tuple()
     {
-        var transcript = new Transcript("""
+        var transcript = Transcript.Parse("""
             S: * OK [CAPABILITY IMAP4rev1] ready
             C: {tag} LOGIN user "pa ss"
             S: {tag} OK [CAPABILITY IMAP4rev1 IDLE] logged in
@@ -21,20 +21,20 @@ public class ReprTests
             S: )
             S: {tag} OK done
             """);
-        using var M = transcript.Connect();
+        using var M = new ScriptedIMAP4(transcript);
         Assert.That(M.login("user", "pa ss").ToString(), Is.EqualTo("('OK', [b'[CAPABILITY IMAP4rev1 IDLE] logged in'])"));
         Assert.That(M.select().ToString(), Is.EqualTo("('OK', [b'3'])"));
         var result = M.fetch("1", "(RFC822)");
         Assert.That(result.ToString(), Is.EqualTo("""('OK', [(b'1 (RFC822 {6}', b'a\'b"\r\n'), b')'])"""));
         Assert.That(PyRepr.repr(result), Is.EqualTo(result.ToString()));
         Assert.That(PyRepr.repr(result.data), Is.EqualTo(PyRepr.Of(result.data)));
-        transcript.AssertComplete();
+        M.AssertComplete();
     }
 
     [Test]
     public void A_data_list_prints_as_python_prints_the_list()   // issue 16: Console.WriteLine(data), print(typ, data)
     {
-        var transcript = new Transcript("""
+        var transcript = Transcript.Parse("""
             S: * PREAUTH ready
             C: {tag} CAPABILITY
             S: * CAPABILITY IMAP4rev1
@@ -51,7 +51,7 @@ public class ReprTests
             S: )
             S: {tag} OK done
             """);
-        using var M = transcript.Connect();
+        using var M = new ScriptedIMAP4(transcript);
         var (typ, data) = M.select();
         Assert.That($"{typ} {data}", Is.EqualTo("OK [b'3']"));
         (typ, data) = M.search(null, "ALL");
@@ -62,7 +62,7 @@ public class ReprTests
         Assert.That(M.fetch("1", "(RFC822)").data.ToString(), Is.EqualTo(@"[(b'1 (RFC822 {4}', b'hi\r\n'), b')']"));
         List<ImapItem?> asList = data;   // still a List, for code that declared one
         Assert.That(asList, Has.Count.EqualTo(1));
-        transcript.AssertComplete();
+        M.AssertComplete();
     }
 
     [Test]

@@ -3,8 +3,10 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using ImapLib.Testing;
 using ImapLib.Tests.Support;
 using Moq;
+using Transcript = ImapLib.Testing.Transcript;
 
 namespace ImapLib.Tests;
 
@@ -89,15 +91,12 @@ public class CPythonBehaviourTests
     [Test]
     public void PREAUTH_greeting_gives_state_AUTH()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH IMAP4rev1 server logged in as Smith");
-            var select = s.Next("SELECT");
-            s.Line("* 2 EXISTS");
-            s.Line(select.Tag + " OK [READ-WRITE] SELECT completed.");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting(greeting: "* PREAUTH IMAP4rev1 server logged in as Smith") + """
+            C: {tag} SELECT INBOX
+            S: * 2 EXISTS
+            S: {tag} OK [READ-WRITE] SELECT completed.
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.state, Is.EqualTo("AUTH"));
         Assert.That(M.welcome, Is.EqualTo(Fake.Bytes("* PREAUTH IMAP4rev1 server logged in as Smith")));
         var (typ, data) = M.select();
@@ -105,38 +104,30 @@ public class CPythonBehaviourTests
         Assert.That(data, Is.EqualTo(new[] { ImapItem.FromString("2") }));
         Assert.That(M.state, Is.EqualTo("SELECTED"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void OK_greeting_gives_NONAUTH_and_capabilities_are_upper_cased()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(capabilities: "imap4rev1 Idle AUTH=PLAIN");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting("imap4rev1 Idle AUTH=PLAIN") + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
         Assert.That(M.welcome, Is.EqualTo(Fake.Bytes("* OK fake server ready")));
         Assert.That(M.capabilities, Is.EqualTo(new[] { "IMAP4REV1", "IDLE", "AUTH=PLAIN" }));
         Assert.That(M.PROTOCOL_VERSION, Is.EqualTo("IMAP4REV1"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void Plain_IMAP4_server_is_accepted_with_protocol_version_IMAP4()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(capabilities: "IMAP4 AUTH=LOGIN");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting("IMAP4 AUTH=LOGIN") + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.PROTOCOL_VERSION, Is.EqualTo("IMAP4"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
@@ -157,32 +148,28 @@ public class CPythonBehaviourTests
     [Test]
     public void Missing_CAPABILITY_response_is_an_error()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Line("* OK hi");
-            var cap = s.Next("CAPABILITY");
-            s.Line(cap.Tag + " OK no capabilities today");
-            s.ClientClosed();
-        });
-        var ex = Assert.Throws<IMAP4.error>(() => Fake.Connect(server));
+        using var server = TranscriptServer.Start(Transcript.Parse("""
+            S: * OK hi
+            C: {tag} CAPABILITY
+            S: {tag} OK no capabilities today
+            """));
+        var ex = Assert.Throws<IMAP4.error>(() => new IMAP4(server.Host, server.Port, 5));
         Assert.That(ex!.Message, Is.EqualTo("no CAPABILITY response from server"));
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void Line_terminated_by_bare_LF_is_an_abort()   // test_line_termination
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Line("* OK IMAP4rev1");
-            var cap = s.Next("CAPABILITY");
-            s.Send("* CAPABILITY IMAP4rev1 AUTH\n");
-            s.Line(cap.Tag + " OK CAPABILITY completed");
-            s.ClientClosed();
-        });
-        var ex = Assert.Throws<IMAP4.abort>(() => Fake.Connect(server));
+        using var server = TranscriptServer.Start(Transcript.Parse("""
+            S: * OK IMAP4rev1
+            C: {tag} CAPABILITY
+            S! * CAPABILITY IMAP4rev1 AUTH\n
+            S: {tag} OK CAPABILITY completed
+            """));
+        var ex = Assert.Throws<IMAP4.abort>(() => new IMAP4(server.Host, server.Port, 5));
         Assert.That(ex!.Message, Is.EqualTo("command: CAPABILITY => socket error: unterminated line: b'* CAPABILITY IMAP4rev1 AUTH\\n'"));
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
@@ -285,17 +272,13 @@ public class CPythonBehaviourTests
     [Test]
     public void Empty_host_means_the_local_host()   // test_imap4_host_default_value, with a server listening
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            s.Logout();
-        });
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + Scripts.Logout));
         using var M = new IMAP4("", server.Port, timeout: 5);
         Assert.That(M.host, Is.EqualTo(""));
         Assert.That(M.port, Is.EqualTo(server.Port));
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
@@ -314,19 +297,15 @@ public class CPythonBehaviourTests
     [Test]
     public void Enable_raises_error_if_not_AUTH()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(capabilities: "IMAP4rev1 AUTH ENABLE UTF8=ACCEPT");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        // The next command must be LOGOUT: an ENABLE would be a mismatch.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting("IMAP4rev1 AUTH ENABLE UTF8=ACCEPT") + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.utf8_enabled, Is.False);
         var ex = Assert.Throws<IMAP4.error>(() => M.enable("foo"));
         Assert.That(ex!.Message, Is.EqualTo("command ENABLE illegal in state NONAUTH, only allowed in states AUTH"));
         Assert.That(M.utf8_enabled, Is.False);
         M.logout();
-        server.Join();
-        Assert.That(server.ReceivedText, Does.Not.Contain("ENABLE"));
+        server.AssertComplete();
     }
 
     [Test]
@@ -352,25 +331,22 @@ public class CPythonBehaviourTests
     [Test]
     public void Enable_UTF8_switches_the_encoding_of_arguments_and_forbids_search_charsets()
     {
-        byte[] utf8Name = Encoding.UTF8.GetBytes("\"Entwürfe 下書き\"");
         const string caps = "IMAP4rev1 AUTH ENABLE UTF8=ACCEPT";
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(capabilities: caps);
-            var auth = s.Next("AUTHENTICATE");
-            Assert.That(auth.Args, Is.EqualTo("MYAUTH"));
-            s.Line("+");
-            Assert.That(s.ReadLine(), Is.EqualTo("ZmFrZQ=="));   // base64 of 'fake'
-            s.Line(auth.Tag + " OK FAKEAUTH successful");
-            var enable = s.Next("ENABLE", caps);
-            Assert.That(enable.Args, Is.EqualTo("UTF8=ACCEPT"));
-            s.Line("* ENABLED UTF8=ACCEPT");
-            s.Line(enable.Tag + " OK ENABLE successful");
-            var create = s.Next("CREATE", caps);
-            s.Line(create.Tag + " OK done");
-            s.Logout(caps);
-        });
-        using var M = Fake.Connect(server);
+        // CREATE illegal in NONAUTH sends nothing, and no SEARCH is sent: either would be a mismatch. The mailbox name
+        // goes as UTF-8.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting(caps) + """
+            C: {tag} AUTHENTICATE MYAUTH
+            S: +
+            C: ZmFrZQ==
+            S: {tag} OK FAKEAUTH successful
+            """ + "\n" + Scripts.Capability(caps) + """
+            C: {tag} ENABLE UTF8=ACCEPT
+            S: * ENABLED UTF8=ACCEPT
+            S: {tag} OK ENABLE successful
+            C: {tag} CREATE "Entwürfe 下書き"
+            S: {tag} OK done
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.Throws<IMAP4.error>(() => M.create("Entwürfe"));   // illegal in NONAUTH: nothing is sent
         var (typ, _) = M.authenticate("myauth", (Func<byte[], byte[]?>)(_ => Fake.Bytes("fake")));
         Assert.That(typ, Is.EqualTo("OK"));
@@ -384,9 +360,7 @@ public class CPythonBehaviourTests
         var ex = Assert.Throws<IMAP4.error>(() => M.search("UTF-8", "SUBJECT", "x"));
         Assert.That(ex!.Message, Is.EqualTo("Non-None charset not valid in UTF8 mode"));
         M.logout();
-        server.Join();
-        Assert.That(server.ReceivedText, Does.Contain(" CREATE " + Encoding.Latin1.GetString(utf8Name) + "\r\n"));
-        Assert.That(server.ReceivedText, Does.Not.Contain("SEARCH"));
+        server.AssertComplete();
     }
 
     [Test]
@@ -396,49 +370,37 @@ public class CPythonBehaviourTests
         // the project follows newer CPython and RFC 6855: APPEND INBOX UTF8 (~{n}<message>).
         const string msg = "Subject: üñí©öðé";
         byte[] expected = Encoding.UTF8.GetBytes(msg);
-        byte[]? literal = null;
-        string? trailer = null;
-        using var server = new FakeServer(s =>
-        {
-            const string caps = "IMAP4rev1 ENABLE UTF8=ACCEPT";
-            s.Greet(greeting: "* PREAUTH hi", capabilities: caps);
-            var enable = s.Next("ENABLE", caps);
-            s.Line(enable.Tag + " OK ENABLE successful");
-            var append = s.Next("APPEND", caps);
-            Assert.That(append.Args, Is.EqualTo($"INBOX UTF8 (~{{{expected.Length}}}"));
-            s.Line("+");
-            literal = s.ReadBytes(expected.Length);
-            trailer = s.ReadLine();
-            s.Line(append.Tag + " OK okay");
-            s.Logout(caps);
-        });
-        using var M = Fake.Connect(server);
+        const string caps = "IMAP4rev1 ENABLE UTF8=ACCEPT";
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting(caps, "* PREAUTH hi") + $$"""
+            C: {tag} ENABLE UTF8=ACCEPT
+            S: {tag} OK ENABLE successful
+            C: {tag} APPEND INBOX UTF8 (~{{{expected.Length}}}
+            S: +
+            C: {{msg}})
+            S: {tag} OK okay
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.enable("UTF8=ACCEPT").typ, Is.EqualTo("OK"));
         var (typ, _) = M.append(null, null, null, expected);
         Assert.That(typ, Is.EqualTo("OK"));
         M.logout();
-        server.Join();
-        Assert.That(literal, Is.EqualTo(expected));
-        Assert.That(trailer, Is.EqualTo(")"));
+        server.AssertComplete();
     }
 
     [Test]
     public void Enable_answered_NO_leaves_ASCII_mode()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH hi", capabilities: "IMAP4rev1 ENABLE");
-            var enable = s.Next("ENABLE");
-            s.Line(enable.Tag + " NO not today");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting("IMAP4rev1 ENABLE", "* PREAUTH hi") + """
+            C: {tag} ENABLE UTF8=ACCEPT
+            S: {tag} NO not today
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var (typ, data) = M.enable("UTF8=ACCEPT");
         Assert.That(typ, Is.EqualTo("NO"));
         Assert.That(data, Is.EqualTo(new[] { ImapItem.FromString("not today") }));
         Assert.That(M.utf8_enabled, Is.False);
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     // ---- LOGIN -----------------------------------------------------------------------------------------
@@ -446,21 +408,17 @@ public class CPythonBehaviourTests
     [Test]
     public void Login_sends_the_password_quoted_with_quotes_and_backslashes_escaped()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var login = s.Next("LOGIN");
-            Assert.That(login.Line, Is.EqualTo(login.Tag + " LOGIN user \"pa\\\"ss\\\\wo rd\\\\\""));
-            s.Line(login.Tag + " OK LOGIN completed");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} LOGIN user "pa\"ss\\wo rd\\"
+            S: {tag} OK LOGIN completed
+            """ + "\n" + Scripts.Capability() + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var (typ, data) = M.login("user", "pa\"ss\\wo rd\\");
         Assert.That(typ, Is.EqualTo("OK"));
         Assert.That(data, Is.EqualTo(new[] { ImapItem.FromString("LOGIN completed") }));
         Assert.That(M.state, Is.EqualTo("AUTH"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
@@ -468,84 +426,70 @@ public class CPythonBehaviourTests
     {
         // Newer CPython (which the project follows; 3.11 never re-reads): a CAPABILITY response code in the
         // greeting or the LOGIN reply is used as it is, otherwise CAPABILITY is asked again after authenticating.
-        var log = new List<string>();
-        using var server = new FakeServer(s =>
-        {
-            s.Line("* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready");
-            var login = s.Expect("LOGIN");   // no CAPABILITY command before: the greeting announced them
-            log.Add(login.Name);
-            s.Line(login.Tag + " OK LOGIN completed");
-            var cap = s.Expect("CAPABILITY");   // the LOGIN reply did not announce them
-            log.Add(cap.Name);
-            s.Line("* CAPABILITY IMAP4rev1 MOVE IDLE");
-            s.Line(cap.Tag + " OK CAPABILITY completed");
-            s.Bye();
-        }, connections: 1);
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse("""
+            S: * OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready
+            # no CAPABILITY command before LOGIN: the greeting announced them
+            C: {tag} LOGIN user "pass"
+            S: {tag} OK LOGIN completed
+            # the LOGIN reply did not announce them
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1 MOVE IDLE
+            S: {tag} OK CAPABILITY completed
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.capabilities, Is.EqualTo(new[] { "IMAP4REV1", "AUTH=PLAIN" }));
         M.login("user", "pass");
         Assert.That(M.capabilities, Is.EqualTo(new[] { "IMAP4REV1", "MOVE", "IDLE" }));
         M.logout();
-        server.Join();
-        Assert.That(log, Is.EqualTo(new[] { "LOGIN", "CAPABILITY" }));
+        server.AssertComplete();
     }
 
     [Test]
     public void Capabilities_announced_in_the_LOGIN_reply_are_used_without_asking()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var login = s.Expect("LOGIN");
-            s.Line(login.Tag + " OK [CAPABILITY IMAP4rev1 ENABLE QUOTA] Logged in");
-            var noop = s.Expect("NOOP");
-            s.Line(noop.Tag + " OK NOOP completed");
-            s.Bye();
-        });
-        using var M = Fake.Connect(server);
+        // One CAPABILITY command (after the greeting): a second one where the transcript has NOOP would be a mismatch.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} LOGIN user "pass"
+            S: {tag} OK [CAPABILITY IMAP4rev1 ENABLE QUOTA] Logged in
+            C: {tag} NOOP
+            S: {tag} OK NOOP completed
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         M.login("user", "pass");
         Assert.That(M.capabilities, Is.EqualTo(new[] { "IMAP4REV1", "ENABLE", "QUOTA" }));
         M.noop();
         M.logout();
-        server.Join();
-        Assert.That(server.ReceivedText.Split(" CAPABILITY\r\n").Length - 1, Is.EqualTo(1));
+        server.AssertComplete();
     }
 
     [Test]
     public void Login_password_that_is_already_quoted_is_quoted_again()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var login = s.Next("LOGIN");
-            Assert.That(login.Args, Is.EqualTo("user \"\\\"secret\\\"\""));
-            s.Line(login.Tag + " OK LOGIN completed");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} LOGIN user "\"secret\""
+            S: {tag} OK LOGIN completed
+            """ + "\n" + Scripts.Capability() + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         M.login("user", "\"secret\"");
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void Login_answered_NO_raises_error_with_the_response_text()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var login = s.Next("LOGIN");
-            s.Line(login.Tag + " NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} LOGIN user "wrong"
+            S: {tag} NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.error>(() => M.login("user", "wrong"));
         Assert.That(ex, Is.Not.InstanceOf<IMAP4.abort>());
         // CPython 3.11 shows the bytes' repr (b'...'); newer versions the text. Either way the text is there.
         Assert.That(ex!.Message, Does.Contain("[AUTHENTICATIONFAILED] Invalid credentials (Failure)"));
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     // ---- AUTHENTICATE ----------------------------------------------------------------------------------
@@ -587,61 +531,52 @@ public class CPythonBehaviourTests
     [Test]
     public void Authenticate_with_an_empty_continuation_gives_the_callback_an_empty_challenge()   // test_valid_authentication_bytes
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var auth = s.Next("AUTHENTICATE");
-            s.Line("+");
-            Assert.That(s.ReadLine(), Is.EqualTo("ZmFrZQ=="));
-            s.Line(auth.Tag + " OK FAKEAUTH successful");
-            s.Logout();
-        });
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} AUTHENTICATE MYAUTH
+            S: +
+            C: ZmFrZQ==
+            S: {tag} OK FAKEAUTH successful
+            """ + "\n" + Scripts.Capability() + Scripts.Logout));
         var callback = new Mock<Func<byte[], byte[]?>>();
         callback.Setup(f => f(It.IsAny<byte[]>())).Returns(Fake.Bytes("fake"));
-        using var M = Fake.Connect(server);
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.authenticate("MYAUTH", callback.Object).typ, Is.EqualTo("OK"));
         callback.Verify(f => f(It.Is<byte[]>(c => c.Length == 0)), Times.Once);
         callback.VerifyNoOtherCalls();
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void Authenticate_with_a_text_callback_sends_its_UTF8_bytes()   // test_valid_authentication_plain_text
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var auth = s.Next("AUTHENTICATE");
-            s.Line("+ ");
-            Assert.That(s.ReadLine(), Is.EqualTo("ZmFrZQ=="));
-            s.Line(auth.Tag + " OK FAKEAUTH successful");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} AUTHENTICATE MYAUTH
+            S: + 
+            C: ZmFrZQ==
+            S: {tag} OK FAKEAUTH successful
+            """ + "\n" + Scripts.Capability() + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.authenticate("MYAUTH", (Func<byte[], string?>)(_ => "fake")).typ, Is.EqualTo("OK"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void Authenticate_with_unknown_mechanism_raises_error_without_calling_back()   // test_bad_auth_name
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var auth = s.Next("AUTHENTICATE");
-            s.Line(auth.Tag + " NO unrecognized authentication type " + auth.Args);
-            s.Logout();
-        });
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} AUTHENTICATE METHOD
+            S: {tag} NO unrecognized authentication type METHOD
+            """ + "\n" + Scripts.Logout));
         var callback = new Mock<Func<byte[], byte[]?>>(MockBehavior.Strict);
-        using var M = Fake.Connect(server);
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.error>(() => M.authenticate("METHOD", callback.Object));
         Assert.That(ex!.Message, Is.EqualTo("unrecognized authentication type METHOD"));
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
         callback.VerifyNoOtherCalls();
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
@@ -712,44 +647,38 @@ public class CPythonBehaviourTests
     {
         string expected = "tim " + Convert.ToHexStringLower(HMACMD5.HashData(Encoding.UTF8.GetBytes("tanstaaftanstaaf"), Encoding.ASCII.GetBytes(challenge)));
         Assert.That(Fake.B64(expected), Is.EqualTo(knownAnswer));
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(capabilities: "IMAP4rev1 LOGINDISABLED AUTH=CRAM-MD5");
-            var auth = s.Next("AUTHENTICATE");
-            Assert.That(auth.Args, Is.EqualTo("CRAM-MD5"));
-            s.Line("+ " + Fake.B64(challenge));
-            string? answer = s.ReadLine();
-            s.Line(auth.Tag + (answer == Fake.B64(expected) ? " OK CRAM-MD5 successful" : " NO No access"));
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        // The answer is exactly the expected one (never the password): anything else is a mismatch.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting("IMAP4rev1 LOGINDISABLED AUTH=CRAM-MD5") + $$"""
+            C: {tag} AUTHENTICATE CRAM-MD5
+            S: + {{Fake.B64(challenge)}}
+            C: {{Fake.B64(expected)}}
+            S: {tag} OK CRAM-MD5 successful
+            """ + "\n" + Scripts.Capability() + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.capabilities, Does.Contain("AUTH=CRAM-MD5"));
         var (typ, data) = M.login_cram_md5("tim", "tanstaaftanstaaf");
         Assert.That(typ, Is.EqualTo("OK"));
         Assert.That(data, Is.EqualTo(new[] { ImapItem.FromString("CRAM-MD5 successful") }));
         Assert.That(M.state, Is.EqualTo("AUTH"));
         M.logout();
-        server.Join();
-        Assert.That(server.ReceivedText, Does.Not.Contain("tanstaaf"));
+        server.AssertComplete();
     }
 
     [Test]
     public void Login_cram_md5_with_a_wrong_password_raises_error()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(capabilities: "IMAP4rev1 AUTH=CRAM-MD5");
-            var auth = s.Next("AUTHENTICATE");
-            s.Line("+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ=");
-            string? answer = s.ReadLine();
-            s.Line(auth.Tag + (answer == "dGltIGYxY2E2YmU0NjRiOWVmYTFjY2E2ZmZkNmNmMmQ5ZjMy" ? " OK CRAM-MD5 successful" : " NO No access"));
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting("IMAP4rev1 AUTH=CRAM-MD5") + """
+            C: {tag} AUTHENTICATE CRAM-MD5
+            S: + PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ=
+            # not the right answer, dGltIGYxY2E2YmU0NjRiOWVmYTFjY2E2ZmZkNmNmMmQ5ZjMy
+            C: {secret}
+            S: {tag} NO No access
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.error>(() => M.login_cram_md5("tim", "wrong"));
         Assert.That(ex!.Message, Is.EqualTo("No access"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     // ---- Broken connections and protocol errors ------------------------------------------------------
@@ -757,50 +686,47 @@ public class CPythonBehaviourTests
     [Test]
     public void Connection_closed_mid_response_is_an_abort_EOF()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            s.Next("NOOP");
-            s.Line("* 3 EXISTS");
-        });
-        var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} NOOP
+            S: * 3 EXISTS
+            @close
+            """));
+        var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("command: NOOP => socket error: EOF"));
         M.shutdown();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void Connection_closed_mid_literal_is_an_abort()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            s.Next("NOOP");
-            s.Line("* 1 FETCH (BODY[] {100}");
-            s.Send("only twenty bytes...");
-        });
-        var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} NOOP
+            S: * 1 FETCH (BODY[] {100}
+            S! only twenty bytes...
+            @close
+            """));
+        var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Does.StartWith("command: NOOP => socket error: EOF"));
         M.shutdown();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void Line_without_CRLF_before_EOF_is_an_abort_unterminated_line()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            s.Next("NOOP");
-            s.Send("* 1 EXISTS");
-        });
-        var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} NOOP
+            S! * 1 EXISTS
+            @close
+            """));
+        var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("command: NOOP => socket error: unterminated line: b'* 1 EXISTS'"));
         M.shutdown();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
@@ -826,54 +752,47 @@ public class CPythonBehaviourTests
     [Test]
     public void Random_unexpected_response_is_an_abort()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var noop = s.Next("NOOP");
-            s.Line("what is this \x01 line?");
-            s.Line(noop.Tag + " OK NOOP completed");
-            s.ClientClosed();
-        });
-        var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} NOOP
+            S! what is this \x01 line?\r\n
+            S: {tag} OK NOOP completed
+            """));
+        var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("command: NOOP => unexpected response: b'what is this \\x01 line?'"));
         M.shutdown();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void BYE_during_a_command_is_an_abort_with_the_BYE_text()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            s.Next("NOOP");
-            s.Line("* BYE Autologout; idle for too long");
-        });
-        var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} NOOP
+            S: * BYE Autologout; idle for too long
+            @close
+            """));
+        var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("command: NOOP => Autologout; idle for too long"));
         M.shutdown();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void BYE_followed_by_the_tagged_OK_still_aborts_the_command()
     {
         // The BYE is read before the tagged OK, and Python reports it at once: the connection is closing.
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var noop = s.Next("NOOP");
-            s.Line("* BYE shutting down");
-            s.Line(noop.Tag + " OK NOOP completed");
-            s.ClientClosed();
-        });
-        var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} NOOP
+            S: * BYE shutting down
+            S: {tag} OK NOOP completed
+            """));
+        var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("command: NOOP => shutting down"));
         M.shutdown();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
@@ -900,56 +819,46 @@ public class CPythonBehaviourTests
     [Test]
     public void Silence_during_a_command_is_an_abort_timed_out()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            s.Next("NOOP");
-            s.ClientClosed(3000);
-        });
-        var M = new IMAP4("127.0.0.1", server.Port, timeout: 0.3);
+        // The transcript ends with the client's NOOP: the server says nothing more.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + "C: {tag} NOOP\n"));
+        var M = new IMAP4(server.Host, server.Port, timeout: 0.3);
         var watch = Stopwatch.StartNew();
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("command: NOOP => socket error: timed out"));
         Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2.5)));
         M.shutdown();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void BAD_raises_a_command_error_with_the_data()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet();
-            var noop = s.Next("NOOP");
-            s.Line(noop.Tag + " BAD [CLIENTBUG] Unknown command 'NOOP'");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Greeting() + """
+            C: {tag} NOOP
+            S: {tag} BAD [CLIENTBUG] Unknown command 'NOOP'
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.error>(() => M.noop());
         Assert.That(ex, Is.Not.InstanceOf<IMAP4.abort>());
         Assert.That(ex!.Message, Is.EqualTo("NOOP command error: BAD [b\"[CLIENTBUG] Unknown command 'NOOP'\"]"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
     public void NO_is_returned_not_raised()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH hi");
-            var create = s.Next("CREATE");
-            s.Line(create.Tag + " NO [ALREADYEXISTS] Mailbox exists");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Preauth() + """
+            C: {tag} CREATE INBOX
+            S: {tag} NO [ALREADYEXISTS] Mailbox exists
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var (typ, data) = M.create("INBOX");
         Assert.That(typ, Is.EqualTo("NO"));
         Assert.That(data, Is.EqualTo(new[] { ImapItem.FromString("[ALREADYEXISTS] Mailbox exists") }));
         Assert.That(M.untagged_responses["ALREADYEXISTS"], Is.EqualTo(new[] { ImapItem.FromString("") }));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     // ---- States ----------------------------------------------------------------------------------------
@@ -1024,16 +933,13 @@ public class CPythonBehaviourTests
     [Test]
     public void Select_of_a_mailbox_the_server_opens_read_only_raises_readonly()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH hi");
-            var select = s.Next("SELECT");
-            Assert.That(select.Args, Is.EqualTo("Shared"));
-            s.Line("* 4 EXISTS");
-            s.Line(select.Tag + " OK [READ-ONLY] SELECT completed");
-            s.ClientClosed();
-        });
-        var M = Fake.Connect(server);
+        // The transcript ends after SELECT: a LOGOUT would be a mismatch.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Preauth() + """
+            C: {tag} SELECT Shared
+            S: * 4 EXISTS
+            S: {tag} OK [READ-ONLY] SELECT completed
+            """));
+        var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.@readonly>(() => M.select("Shared"));
         Assert.That(ex, Is.InstanceOf<IMAP4.abort>());
         Assert.That(M.state, Is.EqualTo("SELECTED"));
@@ -1041,38 +947,33 @@ public class CPythonBehaviourTests
         Assert.That(M.untagged_responses.ContainsKey("READ-ONLY"), Is.True);
         // Python's readonly must be handled by re-selecting: until then every command raises it, LOGOUT too.
         Assert.Throws<IMAP4.@readonly>(() => M.logout());
-        server.Join();
-        Assert.That(server.ReceivedText, Does.Not.Contain("LOGOUT"));
+        M.shutdown();
+        server.AssertComplete();
         Assert.That(ex!.Message, Does.Contain("Shared").And.EndWith(" is not writable"));   // 3.11: %s, newer: %r
     }
 
     [Test]
     public void Late_untagged_READ_ONLY_makes_the_next_command_raise_readonly_before_sending()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH hi");
-            var select = s.Next("SELECT");
-            s.Line("* 1 EXISTS");
-            s.Line(select.Tag + " OK [READ-WRITE] SELECT completed");
-            var noop = s.Next("NOOP");
-            s.Line("* OK [READ-ONLY] mailbox is now read-only");
-            s.Line(noop.Tag + " OK NOOP completed");
-            // The client's next command must be the EXAMINE: the STORE was never sent.
-            var examine = s.Next("EXAMINE");
-            s.Line("* 1 EXISTS");
-            s.Line(examine.Tag + " OK [READ-ONLY] EXAMINE completed");
-            var store = s.Next("STORE");
-            Assert.That(store.Args, Is.EqualTo("1 +FLAGS (\\Seen)"));
-            s.Line(store.Tag + " NO [READ-ONLY] mailbox is read-only");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Preauth() + """
+            C: {tag} SELECT INBOX
+            S: * 1 EXISTS
+            S: {tag} OK [READ-WRITE] SELECT completed
+            C: {tag} NOOP
+            S: * OK [READ-ONLY] mailbox is now read-only
+            S: {tag} OK NOOP completed
+            # The client's next command must be the EXAMINE: the STORE was never sent.
+            C: {tag} EXAMINE INBOX
+            S: * 1 EXISTS
+            S: {tag} OK [READ-ONLY] EXAMINE completed
+            C: {tag} STORE 1 +FLAGS (\Seen)
+            S: {tag} NO [READ-ONLY] mailbox is read-only
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         Assert.That(M.select().typ, Is.EqualTo("OK"));
         Assert.That(M.noop().typ, Is.EqualTo("OK"));
         var ex = Assert.Throws<IMAP4.@readonly>(() => M.store("1", "+FLAGS", "\\Seen"));
         Assert.That(ex!.Message, Is.EqualTo("mailbox status changed to READ-ONLY"));
-        Assert.That(server.ReceivedText, Does.Not.Contain("STORE"));
         var (typ, data) = M.select("INBOX", @readonly: true);
         Assert.That(typ, Is.EqualTo("OK"));
         Assert.That(data, Is.EqualTo(new[] { ImapItem.FromString("1") }));
@@ -1081,7 +982,7 @@ public class CPythonBehaviourTests
         Assert.That(typ, Is.EqualTo("NO"));
         Assert.That(data, Is.EqualTo(new[] { ImapItem.FromString("[READ-ONLY] mailbox is read-only") }));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]

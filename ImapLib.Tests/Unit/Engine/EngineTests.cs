@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using ImapLib.Testing;
 using ImapLib.Tests.Support;
+using ScriptedIMAP4 = ImapLib.Testing.ScriptedIMAP4;
+using Transcript = ImapLib.Testing.Transcript;
 
 namespace ImapLib.Tests;
 
@@ -12,13 +15,6 @@ namespace ImapLib.Tests;
 /// </summary>
 public class EngineTests
 {
-    private static string? Standard(ScriptedCommand c) => c.Name switch
-    {
-        "CAPABILITY" => ScriptedIMAP4.CapabilityReply(c),
-        "LOGOUT" => "* BYE bye\r\n{tag} OK LOGOUT completed\r\n",
-        _ => $"{{tag}} OK {c.Name} completed\r\n",
-    };
-
     private static string Repr(IEnumerable<ImapItem?> data) => PyRepr.Of(data);
 
     private static Dictionary<string, string> Untagged(IMAP4 M) =>
@@ -29,12 +25,17 @@ public class EngineTests
     [Test]
     public void Untagged_responses_accumulate_and_response_pops_them()
     {
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
-        {
-            "SELECT" => "* 3 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n{tag} OK [READ-WRITE] done\r\n",
-            "NOOP" => "* 5 EXISTS\r\n* 6 EXISTS\r\n* 1 EXPUNGE\r\n{tag} OK done\r\n",
-            _ => Standard(c),
-        }));
+        var M = new ScriptedIMAP4(Scripts.Preauth() + """
+            C: {tag} SELECT INBOX
+            S: * 3 EXISTS
+            S: * OK [UIDVALIDITY 7] ok
+            S: {tag} OK [READ-WRITE] done
+            C: {tag} NOOP
+            S: * 5 EXISTS
+            S: * 6 EXISTS
+            S: * 1 EXPUNGE
+            S: {tag} OK done
+            """);
         var (typ, data) = M.select();
         Assert.That(Repr(data), Is.EqualTo("[b'3']"));
         Assert.That(M.untagged_responses.ContainsKey("OK"), Is.True);
@@ -54,51 +55,60 @@ public class EngineTests
         Assert.That((typ, Repr(data)), Is.EqualTo(("FETCH", "[None]")));
         Assert.That(Repr(M.response("UIDVALIDITY").data), Is.EqualTo("[b'7']"));
         Assert.That(M.untagged_responses.ContainsKey("UIDVALIDITY"), Is.False);
+        M.AssertComplete();
     }
 
     [Test]
     public void Recent_returns_pending_RECENT_without_NOOP_and_prompts_NOOP_only_when_none_is_pending()
     {
-        int noops = 0;
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c =>
-        {
-            switch (c.Name)
-            {
-                case "SELECT": return "* 3 EXISTS\r\n* 2 RECENT\r\n{tag} OK [READ-WRITE] done\r\n";
-                case "NOOP":
-                    noops++;
-                    return noops == 1 ? "* 4 RECENT\r\n{tag} OK done\r\n" : "{tag} OK done\r\n";
-                default: return Standard(c);
-            }
-        }));
+        var M = new ObservedIMAP4(Scripts.Preauth() + """
+            C: {tag} SELECT INBOX
+            S: * 3 EXISTS
+            S: * 2 RECENT
+            S: {tag} OK [READ-WRITE] done
+            C: {tag} NOOP
+            S: * 4 RECENT
+            S: {tag} OK done
+            C: {tag} NOOP
+            S: {tag} OK done
+            """);
+        int Noops() => Regex.Matches(M.SentText, " NOOP\r\n").Count;
         M.select();
         var (typ, data) = M.recent();
         Assert.That((typ, Repr(data)), Is.EqualTo(("OK", "[b'2']")));
-        Assert.That(noops, Is.EqualTo(0), "a pending RECENT is returned without asking the server");
+        Assert.That(Noops(), Is.EqualTo(0), "a pending RECENT is returned without asking the server");
         (typ, data) = M.recent();
         Assert.That((typ, Repr(data)), Is.EqualTo(("OK", "[b'4']")));
-        Assert.That(noops, Is.EqualTo(1));
+        Assert.That(Noops(), Is.EqualTo(1));
         (typ, data) = M.recent();
         Assert.That((typ, Repr(data)), Is.EqualTo(("OK", "[None]")));
-        Assert.That(noops, Is.EqualTo(2));
-        Assert.That(Regex.Matches(M.SentText, " NOOP\r\n").Count, Is.EqualTo(2));
+        Assert.That(Noops(), Is.EqualTo(2));
+        M.AssertComplete();
     }
 
     [Test]
     public void Response_codes_are_recorded_in_untagged_responses_like_CPython()
     {
         // The expected dictionary is what CPython 3.11 builds for the same server output.
-        var M = new ScriptedIMAP4("* OK hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
-        {
-            "CAPABILITY" => ScriptedIMAP4.CapabilityReply(c, "IMAP4rev1 ENABLE"),
-            "SELECT" => "* FLAGS (\\Answered \\Seen)\r\n"
-                + "* OK [PERMANENTFLAGS (\\Answered [test] \\*)] Flags permitted.\r\n"
-                + "* OK [UIDVALIDITY 3857529045] UIDs valid\r\n"
-                + "* OK [ALERT] System shutdown\r\n"
-                + "* 1 EXISTS\r\n* 2 RECENT\r\n"
-                + "{tag} OK [READ-WRITE] SELECT completed\r\n",
-            _ => Standard(c),
-        }));
+        var M = new ScriptedIMAP4("""
+            S: * OK hi
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1 ENABLE
+            S: {tag} OK CAPABILITY completed
+            C: {tag} LOGIN u "p"
+            S: {tag} OK LOGIN completed
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1 ENABLE
+            S: {tag} OK CAPABILITY completed
+            C: {tag} SELECT INBOX
+            S: * FLAGS (\Answered \Seen)
+            S: * OK [PERMANENTFLAGS (\Answered [test] \*)] Flags permitted.
+            S: * OK [UIDVALIDITY 3857529045] UIDs valid
+            S: * OK [ALERT] System shutdown
+            S: * 1 EXISTS
+            S: * 2 RECENT
+            S: {tag} OK [READ-WRITE] SELECT completed
+            """);
         M.login("u", "p");
         var (typ, data) = M.select();
         Assert.That((typ, Repr(data)), Is.EqualTo(("OK", "[b'1']")));
@@ -113,20 +123,21 @@ public class EngineTests
             ["RECENT"] = "[b'2']",
             ["READ-WRITE"] = "[b'']",
         }));
+        M.AssertComplete();
     }
 
     [Test]
     public void Response_code_in_a_tagged_NO_is_recorded()
     {
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
-        {
-            "SELECT" => "{tag} NO [NONEXISTENT] Unknown Mailbox: Nope\r\n",
-            _ => Standard(c),
-        }));
+        var M = new ScriptedIMAP4(Scripts.Preauth() + """
+            C: {tag} SELECT Nope
+            S: {tag} NO [NONEXISTENT] Unknown Mailbox: Nope
+            """);
         var (typ, data) = M.select("Nope");
         Assert.That((typ, Repr(data)), Is.EqualTo(("NO", "[b'[NONEXISTENT] Unknown Mailbox: Nope']")));
         Assert.That(M.state, Is.EqualTo("AUTH"));
         Assert.That(Repr(M.response("NONEXISTENT").data), Is.EqualTo("[b'']"));
+        M.AssertComplete();
     }
 
     // ---- Literals in responses -------------------------------------------------------------------------
@@ -134,15 +145,22 @@ public class EngineTests
     [Test]
     public void Fetch_with_several_literals_gives_pairs_then_the_trailing_line()
     {
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
-        {
-            "SELECT" => "* 2 EXISTS\r\n{tag} OK done\r\n",
-            "FETCH" => "* 1 FETCH (BODY[HEADER] {5}\r\nhead1 BODY[TEXT] {4}\r\nbody)\r\n"
-                + "* 2 FETCH (BODY[] {0}\r\n)\r\n"
-                + "* 3 FETCH (RFC822 {19}\r\nA1 OK not a tag\r\n\r\n)\r\n"
-                + "{tag} OK done\r\n",
-            _ => Standard(c),
-        }));
+        var M = new ObservedIMAP4(Scripts.Preauth() + """
+            C: {tag} SELECT INBOX
+            S: * 2 EXISTS
+            S: {tag} OK done
+            C: {tag} FETCH 1:3 (BODY[])
+            S: * 1 FETCH (BODY[HEADER] {5}
+            S: head1 BODY[TEXT] {4}
+            S: body)
+            S: * 2 FETCH (BODY[] {0}
+            S: )
+            S: * 3 FETCH (RFC822 {19}
+            S: A1 OK not a tag
+            S:
+            S: )
+            S: {tag} OK done
+            """);
         M.select();
         var (typ, data) = M.fetch("1:3", "(BODY[])");
         Assert.That(typ, Is.EqualTo("OK"));
@@ -155,23 +173,23 @@ public class EngineTests
         Assert.That(data[2] is (byte[], byte[]), Is.False);
         Assert.That(data[3]![1]!.Length, Is.EqualTo(0));
         Assert.That(M.ReadSizes, Is.EqualTo(new[] { 5, 4, 0, 19 }));
+        M.AssertComplete();
     }
 
     [Test]
     public void Literal_of_size_zero_is_an_empty_pair_over_a_socket()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH hi");
-            var noop = s.Next("NOOP");
-            s.Send("* 1 FETCH (BODY[] {0}\r\n)\r\n" + noop.Tag + " OK done\r\n");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Preauth() + """
+            C: {tag} NOOP
+            S: * 1 FETCH (BODY[] {0}
+            S: )
+            S: {tag} OK done
+            """ + "\n" + Scripts.Logout));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         M.noop();
         Assert.That(Repr(M.response("FETCH").data), Is.EqualTo("[(b'1 (BODY[] {0}', b''), b')']"));
         M.logout();
-        server.Join();
+        server.AssertComplete();
     }
 
     [Test]
@@ -283,115 +301,116 @@ public class EngineTests
     [Test]
     public void Append_defaults_and_flags_already_parenthesised()
     {
-        var commands = new List<ScriptedCommand>();
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c =>
-        {
-            if (c.Name != "APPEND") return Standard(c);
-            commands.Add(c);
-            return c.Literal is null ? "+ go\r\n" : "{tag} OK done\r\n";
-        }));
+        // The transcript holds each APPEND line and its literal exactly (x\r\n, y, z, 0), then the command's CRLF.
+        var M = new ScriptedIMAP4(Scripts.Preauth() + """
+            C: {tag} APPEND INBOX {3}
+            S: + go
+            C: x
+            C:
+            S: {tag} OK done
+            C: {tag} APPEND INBOX {1}
+            S: + go
+            C: y
+            S: {tag} OK done
+            C: {tag} APPEND "My Box" (\Seen \Draft) "01-Jan-2020 00:00:00 +0000" {1}
+            S: + go
+            C: z
+            S: {tag} OK done
+            # 0 is falsy in Python: no date
+            C: {tag} APPEND INBOX (\Flagged) {1}
+            S: + go
+            C: 0
+            S: {tag} OK done
+            """);
         Assert.That(M.append(null, null, null, Fake.Bytes("x\r\n")).typ, Is.EqualTo("OK"));
         Assert.That(M.append("", "", "", Fake.Bytes("y")).typ, Is.EqualTo("OK"));
         Assert.That(M.append("My Box", "(\\Seen \\Draft)", "\"01-Jan-2020 00:00:00 +0000\"", Fake.Bytes("z")).typ, Is.EqualTo("OK"));
         Assert.That(M.append("INBOX", "\\Flagged", 0, Fake.Bytes("0")).typ, Is.EqualTo("OK"));
-        var lines = commands.Where(c => c.Literal is null).Select(c => c.Args).ToList();
-        Assert.That(lines, Is.EqualTo(new[]
-        {
-            "INBOX {3}",
-            "INBOX {1}",
-            "\"My Box\" (\\Seen \\Draft) \"01-Jan-2020 00:00:00 +0000\" {1}",
-            "INBOX (\\Flagged) {1}",   // 0 is falsy in Python: no date
-        }));
-        Assert.That(commands.Where(c => c.Literal is not null).Select(c => Encoding.Latin1.GetString(c.Literal!)),
-            Is.EqualTo(new[] { "x\r\n", "y", "z", "0" }));
+        M.AssertComplete();
     }
 
     [TestCase(true)]
     [TestCase(false)]
     public void Append_with_LITERAL_plus_sends_at_once_only_when_the_server_announced_it(bool useLiteralPlus)
     {
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
-        {
-            "CAPABILITY" => ScriptedIMAP4.CapabilityReply(c, "IMAP4rev1 LITERAL+"),
-            _ => Standard(c),
-        }));
+        // "+" only after a synchronizing literal's line; OK once line, literal and CRLF have all been sent. A client
+        // that waited for "+" after a {5+} line would meet the kit's mismatch (the transcript has the client speak).
+        var M = new ObservedIMAP4(Scripts.Preauth("IMAP4rev1 LITERAL+") + (useLiteralPlus
+            ? """
+              C: {tag} APPEND INBOX {5+}
+              C: hello
+              S: {tag} OK APPEND completed
+              """
+            : """
+              C: {tag} APPEND INBOX {5}
+              S: + go
+              C: hello
+              S: {tag} OK APPEND completed
+              """));
         M.UseLiteralPlus = useLiteralPlus;
         int before = M.Sent.Count;
-        M.SetResponder((imap, data) =>
-        {
-            // "+" only after a synchronizing literal's line; OK once line, literal and CRLF have all been sent.
-            // A client that waited for "+" after a {5+} line would meet end of stream and abort.
-            string all = string.Concat(imap.Sent.Skip(before).Select(b => Encoding.Latin1.GetString(b)));
-            if (all.StartsWith(Encoding.ASCII.GetString(imap.tagpre)) && all.Contains(" APPEND ") && all.EndsWith("hello\r\n"))
-                imap.Feed(all[..all.IndexOf(' ')] + " OK APPEND completed\r\n");
-            else if (all.EndsWith("{5}\r\n"))
-                imap.Feed("+ go\r\n");
-        });
         Assert.That(M.append("INBOX", null, null, Fake.Bytes("hello")).typ, Is.EqualTo("OK"));
         string prefix = Encoding.ASCII.GetString(M.tagpre);
         Assert.That(M.Sent.Skip(before).Select(b => Encoding.Latin1.GetString(b)),
             Is.EqualTo(new[] { $"{prefix}1 APPEND INBOX {{5{(useLiteralPlus ? "+" : "")}}}\r\n", "hello", "\r\n" }));
         Assert.That(M.continuation_response, Is.EqualTo(useLiteralPlus ? default : new PyBytes(Fake.Bytes("go"))));
+        M.AssertComplete();
     }
 
     [Test]
     public void Append_never_uses_LITERAL_plus_when_the_server_did_not_announce_it()
     {
-        bool sawContinuationFirst = false;
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c =>
-        {
-            if (c.Name != "APPEND") return Standard(c);
-            if (c.Literal is null)
-            {
-                Assert.That(c.Line, Does.EndWith("{5}"));
-                sawContinuationFirst = true;
-                return "+ go\r\n";
-            }
-            return "{tag} OK done\r\n";
-        }));
+        // The transcript has the continuation before the literal: a {5+} line, or a literal sent at once, is a mismatch.
+        var M = new ScriptedIMAP4(Scripts.Preauth() + """
+            C: {tag} APPEND INBOX {5}
+            S: + go
+            C: hello
+            S: {tag} OK done
+            """);
         Assert.That(M.UseLiteralPlus, Is.True);
         Assert.That(M.append("INBOX", null, null, Fake.Bytes("hello")).typ, Is.EqualTo("OK"));
-        Assert.That(sawContinuationFirst, Is.True);
+        M.AssertComplete();
     }
 
     [Test]
     public void Append_answered_NO_before_the_continuation_does_not_send_the_literal()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH hi");
-            var append = s.Next("APPEND");
-            s.Line(append.Tag + " NO [TRYCREATE] No such mailbox");
-            var noop = s.Next("NOOP");   // the next thing the client sends is a command, not the literal
-            s.Line(noop.Tag + " OK done");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        // Over a real socket. The next thing the client sends is a command, not the literal: SECRET-BODY (or the
+        // LOGOUT inside it) where the transcript has NOOP would be a mismatch.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Preauth() + """
+            C: {tag} APPEND Nope {24}
+            S: {tag} NO [TRYCREATE] No such mailbox
+            C: {tag} NOOP
+            S: {tag} OK done
+            C: {tag} LOGOUT
+            S: * BYE bye
+            S: {tag} OK LOGOUT completed
+            """));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var (typ, data) = M.append("Nope", null, null, Fake.Bytes("SECRET-BODY\r\nA9 LOGOUT\r\n"));
         Assert.That((typ, Repr(data)), Is.EqualTo(("NO", "[b'[TRYCREATE] No such mailbox']")));
         Assert.That(Repr(M.untagged_responses["TRYCREATE"]), Is.EqualTo("[b'']"));
         M.noop();
         M.logout();
-        server.Join();
-        Assert.That(server.ReceivedText, Does.Not.Contain("SECRET-BODY"));
+        server.AssertComplete();
     }
 
     [Test]
     public void Append_answered_BAD_before_the_continuation_raises_and_does_not_send_the_literal()
     {
-        using var server = new FakeServer(s =>
-        {
-            s.Greet(greeting: "* PREAUTH hi");
-            var append = s.Next("APPEND");
-            s.Line(append.Tag + " BAD literal too big");
-            s.Logout();
-        });
-        using var M = Fake.Connect(server);
+        // Over a real socket; SECRET-BODY where the transcript has LOGOUT would be a mismatch.
+        using var server = TranscriptServer.Start(Transcript.Parse(Scripts.Preauth() + """
+            C: {tag} APPEND INBOX {11}
+            S: {tag} BAD literal too big
+            C: {tag} LOGOUT
+            S: * BYE bye
+            S: {tag} OK LOGOUT completed
+            """));
+        using var M = new IMAP4(server.Host, server.Port, 5);
         var ex = Assert.Throws<IMAP4.error>(() => M.append("INBOX", null, null, Fake.Bytes("SECRET-BODY")));
         Assert.That(ex!.Message, Is.EqualTo("APPEND command error: BAD [b'literal too big']"));
         M.logout();
-        server.Join();
-        Assert.That(server.ReceivedText, Does.Not.Contain("SECRET-BODY"));
+        server.AssertComplete();
     }
 
     // ---- Tags ------------------------------------------------------------------------------------------
@@ -420,9 +439,10 @@ public class EngineTests
         var prefixes = new HashSet<string>();
         for (int i = 0; i < 8; i++)
         {
-            var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(Standard));
+            var M = new ObservedIMAP4(Scripts.Preauth());
             prefixes.Add(Encoding.ASCII.GetString(M.tagpre));
             Assert.That(Encoding.ASCII.GetString(M.Sent[0]), Does.Match("^[A-P]{4}0 CAPABILITY\r\n$"));
+            M.AssertComplete();
         }
         Assert.That(prefixes, Has.Count.GreaterThan(1));
     }
@@ -463,20 +483,30 @@ public class EngineTests
     [Test]
     public void Uid_routes_results_by_command_and_quotes_the_COPY_target()
     {
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c =>
-        {
-            if (c.Name != "UID") return c.Name == "SELECT" ? "* 9 EXISTS\r\n{tag} OK done\r\n" : Standard(c);
-            string sub = c.Args.Split(' ')[0];
-            return sub switch
-            {
-                "SEARCH" => "* SEARCH 2 84 882\r\n{tag} OK done\r\n",
-                "FETCH" => "* 1 FETCH (UID 84 FLAGS (\\Seen))\r\n{tag} OK done\r\n",
-                "STORE" => "* 1 FETCH (UID 84 FLAGS (\\Deleted))\r\n{tag} OK done\r\n",
-                "SORT" => "* SORT 5 3 4\r\n{tag} OK done\r\n",
-                "THREAD" => "* THREAD (2)(3 6 (4 23)(44 7 96))\r\n{tag} OK done\r\n",
-                _ => "{tag} OK done\r\n",
-            };
-        }));
+        var M = new ObservedIMAP4(Scripts.Preauth() + """
+            C: {tag} SELECT INBOX
+            S: * 9 EXISTS
+            S: {tag} OK done
+            C: {tag} UID SEARCH ALL
+            S: * SEARCH 2 84 882
+            S: {tag} OK done
+            C: {tag} UID FETCH 84 (FLAGS)
+            S: * 1 FETCH (UID 84 FLAGS (\Seen))
+            S: {tag} OK done
+            C: {tag} UID STORE 84 +FLAGS (\Deleted)
+            S: * 1 FETCH (UID 84 FLAGS (\Deleted))
+            S: {tag} OK done
+            C: {tag} UID SORT (DATE) UTF-8 ALL
+            S: * SORT 5 3 4
+            S: {tag} OK done
+            C: {tag} UID THREAD REFERENCES UTF-8 ALL
+            S: * THREAD (2)(3 6 (4 23)(44 7 96))
+            S: {tag} OK done
+            C: {tag} UID COPY 1:3 "My Folder"
+            S: {tag} OK done
+            C: {tag} UID MOVE 4 Archive/2024
+            S: {tag} OK done
+            """);
         M.select();
         Assert.That(Repr(M.uid("search", null, "ALL").data), Is.EqualTo("[b'2 84 882']"));
         Assert.That(Repr(M.uid("FETCH", "84", "(FLAGS)").data), Is.EqualTo(@"[b'1 (UID 84 FLAGS (\\Seen))']"));
@@ -502,16 +532,18 @@ public class EngineTests
             "UID MOVE 4 Archive/2024",
         }));
         Assert.That(ex!.Message, Does.StartWith("Unknown IMAP4 UID command: ").And.Contain("BOGUS"));   // 3.11: %s, newer: %r
+        M.AssertComplete();
     }
 
     [Test]
     public void Getquotaroot_returns_two_list_items()
     {
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
-        {
-            "GETQUOTAROOT" => "* QUOTAROOT INBOX \"\"\r\n* QUOTA \"\" (STORAGE 10 512)\r\n{tag} OK done\r\n",
-            _ => Standard(c),
-        }));
+        var M = new ScriptedIMAP4(Scripts.Preauth() + """
+            C: {tag} GETQUOTAROOT INBOX
+            S: * QUOTAROOT INBOX ""
+            S: * QUOTA "" (STORAGE 10 512)
+            S: {tag} OK done
+            """);
         var (typ, data) = M.getquotaroot("INBOX");
         Assert.That(typ, Is.EqualTo("OK"));
         Assert.That(Repr(data), Is.EqualTo("[[b'INBOX \"\"'], [b'\"\" (STORAGE 10 512)']]"));
@@ -520,6 +552,7 @@ public class EngineTests
         Assert.That(data[0]!.Items[0]!.decode(), Is.EqualTo("INBOX \"\""));
         Assert.That(data[1]![0]!.decode(), Is.EqualTo("\"\" (STORAGE 10 512)"));
         Assert.That(M.untagged_responses.ContainsKey("QUOTA") || M.untagged_responses.ContainsKey("QUOTAROOT"), Is.False);
+        M.AssertComplete();
     }
 
     // ---- Quoting of mailbox names ----------------------------------------------------------------------
@@ -690,14 +723,30 @@ public class EngineTests
 
     private const string Password = "S3cr3t-P@ss\"word";
 
-    private static ScriptedIMAP4 LoginSession(Func<ScriptedCommand, string?>? extra = null) =>
-        new("* OK hi\r\n", ScriptedIMAP4.ByCommand(c => extra?.Invoke(c) ?? Standard(c)));
+    /// <summary>A greeting without capabilities, the CAPABILITY exchange, LOGIN with <see cref="Password"/> (exactly as it
+    /// goes on the wire), then <paramref name="rest"/>.</summary>
+    private static ObservedIMAP4 LoginSession(string rest = "") => new("""
+        S: * OK hi
+        C: {tag} CAPABILITY
+        S: * CAPABILITY IMAP4rev1
+        S: {tag} OK CAPABILITY completed
+        C: {tag} LOGIN user "S3cr3t-P@ss\"word"
+        S: {tag} OK LOGIN completed
+        # no CAPABILITY code in LOGIN's OK: the client asks again
+        C: {tag} CAPABILITY
+        S: * CAPABILITY IMAP4rev1
+        S: {tag} OK CAPABILITY completed
+
+        """ + rest);
 
     [Test]
     public void Debug_4_writes_the_lines_to_stderr_in_Pythons_format_with_the_password_redacted()
     {
         using var capture = new StderrCapture();
-        var M = LoginSession();
+        var M = LoginSession("""
+            C: {tag} NOOP
+            S: {tag} OK NOOP completed
+            """);
         M.debug = 4;
         M.login("user", Password);
         M.noop();
@@ -709,6 +758,7 @@ public class EngineTests
         Assert.That(text, Does.Not.Contain("S3cr3t"));
         Assert.That(text.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.All.Match(@"^  \d\d:\d\d\.\d\d "));
         Assert.That(M.SentText, Does.Contain("LOGIN user \"S3cr3t-P@ss\\\"word\"\r\n"));
+        M.AssertComplete();
     }
 
     [Test]
@@ -726,13 +776,18 @@ public class EngineTests
         Assert.That(text, Does.Match($@"(?m)^  \d\d:\d\d\.\d\d > b'{prefix}1 LOGIN user \*\*\*'$"));
         Assert.That(text, Does.Match($@"(?m)^  \d\d:\d\d\.\d\d < b'{prefix}1 OK LOGIN completed'$"));
         Assert.That(text, Does.Not.Contain("S3cr3t"));
+        M.AssertComplete();
     }
 
     [Test]
     public void Abort_at_debug_1_prints_the_log_without_the_password()
     {
         using var capture = new StderrCapture();
-        var M = LoginSession(c => c.Name == "NOOP" ? "* 1 EXISTS\r\n" : null);
+        var M = LoginSession("""
+            C: {tag} NOOP
+            S: * 1 EXISTS
+            @close
+            """);
         M.debug = 1;
         M.login("user", Password);
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
@@ -742,6 +797,7 @@ public class EngineTests
         Assert.That(text, Does.Contain("LOGIN user ***'"));
         Assert.That(text, Does.Contain("< b'* 1 EXISTS'"));
         Assert.That(text, Does.Not.Contain("S3cr3t"));
+        M.AssertComplete();
     }
 
     [Test]
@@ -771,40 +827,60 @@ public class EngineTests
     {
         using var capture = new StderrCapture();
         string answer = "\0user\0" + Password;
-        var M = LoginSession(c => c.Name == "AUTHENTICATE"
-            ? (c.IsContinuationAnswer ? "{tag} OK authenticated\r\n" : "+\r\n")
-            : null);
+        var M = new ObservedIMAP4($$"""
+            S: * OK hi
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1
+            S: {tag} OK CAPABILITY completed
+            C: {tag} AUTHENTICATE PLAIN
+            S: +
+            C: {{Fake.B64(answer)}}
+            S: {tag} OK authenticated
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1
+            S: {tag} OK CAPABILITY completed
+            """);
         M.debug = 5;
         Assert.That(M.authenticate("PLAIN", (Func<byte[], string?>)(_ => answer)).typ, Is.EqualTo("OK"));
         Assert.That(M.SentText, Does.Contain(Fake.B64(answer) + "\r\n"));
         Assert.That(capture.Text, Does.Contain("AUTHENTICATE PLAIN"));
         Assert.That(capture.Text, Does.Not.Contain(Fake.B64(answer)));
         Assert.That(capture.Text, Does.Not.Contain("S3cr3t"));
+        M.AssertComplete();
     }
 
     [Test]
     public void Untagged_data_before_the_continuation_is_kept_and_the_literal_follows()
     {
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
-        {
-            "APPEND" => c.Literal is null ? "* 3 EXISTS\r\n* OK [ALERT] busy\r\n+ go ahead\r\n" : "{tag} OK done\r\n",
-            _ => Standard(c),
-        }));
+        var M = new ObservedIMAP4(Scripts.Preauth() + """
+            C: {tag} APPEND INBOX {3}
+            S: * 3 EXISTS
+            S: * OK [ALERT] busy
+            S: + go ahead
+            C: msg
+            S: {tag} OK done
+            """);
         Assert.That(M.append("INBOX", null, null, Fake.Bytes("msg")).typ, Is.EqualTo("OK"));
         Assert.That(Repr(M.response("EXISTS").data), Is.EqualTo("[b'3']"));
         Assert.That(Repr(M.response("ALERT").data), Is.EqualTo("[b'']"));
         Assert.That(M.continuation_response, Is.EqualTo(Fake.Bytes("go ahead")));
         Assert.That(M.SentText, Does.EndWith("APPEND INBOX {3}\r\nmsg\r\n"));
+        M.AssertComplete();
     }
 
     [Test]
     public void Search_with_a_charset_sends_CHARSET_first_in_ASCII_mode()
     {
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
-        {
-            "SEARCH" => "* SEARCH 4\r\n{tag} OK done\r\n",
-            _ => Standard(c),
-        }));
+        var M = new ObservedIMAP4(Scripts.Preauth() + """
+            C: {tag} SELECT INBOX
+            S: {tag} OK SELECT completed
+            C: {tag} SEARCH CHARSET UTF-8 SUBJECT "hi there"
+            S: * SEARCH 4
+            S: {tag} OK done
+            C: {tag} SEARCH ALL
+            S: * SEARCH 4
+            S: {tag} OK done
+            """);
         M.select();
         var (typ, data) = M.search("UTF-8", "SUBJECT", "\"hi there\"");
         Assert.That((typ, Repr(data)), Is.EqualTo(("OK", "[b'4']")));
@@ -812,6 +888,7 @@ public class EngineTests
         Assert.That((typ, Repr(data)), Is.EqualTo(("OK", "[b'4']")));
         var lines = M.Sent.Select(b => Encoding.Latin1.GetString(b)).Where(l => l.Contains(" SEARCH ")).Select(l => l[(l.IndexOf(' ') + 1)..]);
         Assert.That(lines, Is.EqualTo(new[] { "SEARCH CHARSET UTF-8 SUBJECT \"hi there\"\r\n", "SEARCH ALL\r\n" }));
+        M.AssertComplete();
     }
 
     [Test]
@@ -819,12 +896,22 @@ public class EngineTests
     {
         // Newest CPython tests "charset is not None": "" is a charset (sent as an empty quoted string), and in
         // UTF-8 mode any non-None charset is refused, as RFC 6855 forbids CHARSET there.
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
-        {
-            "CAPABILITY" => ScriptedIMAP4.CapabilityReply(c, "IMAP4rev1 ENABLE UTF8=ACCEPT"),
-            "SEARCH" => "* SEARCH 1\r\n{tag} OK done\r\n",
-            _ => Standard(c),
-        }));
+        var M = new ObservedIMAP4(Scripts.Preauth("IMAP4rev1 ENABLE UTF8=ACCEPT") + """
+            C: {tag} SELECT INBOX
+            S: {tag} OK SELECT completed
+            C: {tag} SEARCH ALL
+            S: * SEARCH 1
+            S: {tag} OK done
+            C: {tag} SEARCH CHARSET "" ALL
+            S: * SEARCH 1
+            S: {tag} OK done
+            C: {tag} UNSELECT
+            S: {tag} OK UNSELECT completed
+            C: {tag} ENABLE UTF8=ACCEPT
+            S: {tag} OK ENABLE completed
+            C: {tag} SELECT INBOX
+            S: {tag} OK SELECT completed
+            """);
         M.select();
         Assert.That(Repr(M.search(null, "ALL").data), Is.EqualTo("[b'1']"));
         // Text criteria are encoded in the charset, and "" names no codec (Python: LookupError); bytes go as given.
@@ -837,6 +924,7 @@ public class EngineTests
         M.enable("UTF8=ACCEPT");
         M.select();
         Assert.Throws<IMAP4.error>(() => M.search("", "ALL"));
+        M.AssertComplete();
     }
 
     // ---- Transport hooks -------------------------------------------------------------------------------
@@ -844,20 +932,52 @@ public class EngineTests
     [Test]
     public void A_subclass_overriding_the_transport_hooks_runs_a_whole_session_without_a_socket()
     {
-        var M = new ScriptedIMAP4("* OK scripted server ready\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
-        {
-            "CAPABILITY" => ScriptedIMAP4.CapabilityReply(c, "IMAP4rev1 IDLE"),
-            "LOGIN" => "{tag} OK [CAPABILITY IMAP4rev1 IDLE MOVE] Logged in\r\n",
-            "SELECT" => "* FLAGS (\\Seen)\r\n* 2 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 1] ok\r\n{tag} OK [READ-WRITE] Select completed\r\n",
-            "SEARCH" => "* SEARCH 1 2\r\n{tag} OK Search completed\r\n",
-            "FETCH" => "* 1 FETCH (RFC822 {12}\r\nSubject: a\r\n)\r\n* 2 FETCH (RFC822 {12}\r\nSubject: b\r\n)\r\n{tag} OK Fetch completed\r\n",
-            "STORE" => "* 1 FETCH (FLAGS (\\Seen \\Deleted))\r\n{tag} OK Store completed\r\n",
-            "EXPUNGE" => "* 1 EXPUNGE\r\n{tag} OK Expunge completed\r\n",
-            "CLOSE" => "{tag} OK Close completed\r\n",
-            _ => Standard(c),
-        }));
+        var M = new ObservedIMAP4("""
+            S: * OK scripted server ready
+            C: {tag} CAPABILITY
+            S: * CAPABILITY IMAP4rev1 IDLE
+            S: {tag} OK CAPABILITY completed
+            C: {tag} LOGIN user "pass"
+            S: {tag} OK [CAPABILITY IMAP4rev1 IDLE MOVE] Logged in
+            C: {tag} SELECT INBOX
+            S: * FLAGS (\Seen)
+            S: * 2 EXISTS
+            S: * 0 RECENT
+            S: * OK [UIDVALIDITY 1] ok
+            S: {tag} OK [READ-WRITE] Select completed
+            C: {tag} SEARCH ALL
+            S: * SEARCH 1 2
+            S: {tag} OK Search completed
+            C: {tag} FETCH 1 (RFC822)
+            S: * 1 FETCH (RFC822 {12}
+            S: Subject: a
+            S: )
+            S: * 2 FETCH (RFC822 {12}
+            S: Subject: b
+            S: )
+            S: {tag} OK Fetch completed
+            C: {tag} FETCH 2 (RFC822)
+            S: * 1 FETCH (RFC822 {12}
+            S: Subject: a
+            S: )
+            S: * 2 FETCH (RFC822 {12}
+            S: Subject: b
+            S: )
+            S: {tag} OK Fetch completed
+            C: {tag} STORE 1 +FLAGS (\Deleted)
+            S: * 1 FETCH (FLAGS (\Seen \Deleted))
+            S: {tag} OK Store completed
+            C: {tag} EXPUNGE
+            S: * 1 EXPUNGE
+            S: {tag} OK Expunge completed
+            C: {tag} CLOSE
+            S: {tag} OK Close completed
+            C: {tag} LOGOUT
+            S: * BYE bye
+            S: {tag} OK LOGOUT completed
+            """);
         Assert.That(M.OpenCount, Is.EqualTo(1));
-        Assert.That(M.host, Is.EqualTo("scripted.invalid"));
+        Assert.That(M.host, Is.EqualTo("transcript.invalid"));
         Assert.Throws<InvalidOperationException>(() => M.socket(), "no socket: the hooks are replaced");
         Assert.That(M.state, Is.EqualTo("NONAUTH"));
         Assert.That(M.capabilities, Is.EqualTo(new[] { "IMAP4REV1", "IDLE" }));
@@ -899,32 +1019,31 @@ public class EngineTests
             $"{prefix}9 LOGOUT\r\n",
         }));
         // LOGOUT returned on the BYE: the tagged OK is left unread, as in Python.
-        Assert.That(M.Pending, Is.EqualTo($"{prefix}9 OK LOGOUT completed\r\n".Length));
+        Assert.That(M.Received[^1], Is.EqualTo("* BYE bye\r\n"));
+        Assert.That(M.Received, Has.None.EqualTo($"{prefix}9 OK LOGOUT completed\r\n"));
+        M.AssertComplete();
     }
 
     [Test]
     public void Each_command_line_is_one_send_call_and_a_literal_is_two_more()
     {
-        var calls = new List<string>();
-        var observer = new Moq.Mock<ScriptedIMAP4.Responder>();
-        var responder = ScriptedIMAP4.ByCommand(c => c.Name switch
-        {
-            "APPEND" => c.Literal is null ? "+ go\r\n" : "{tag} OK done\r\n",
-            _ => Standard(c),
-        });
-        observer.Setup(r => r(Moq.It.IsAny<ScriptedIMAP4>(), Moq.It.IsAny<byte[]>()))
-            .Callback<ScriptedIMAP4, byte[]>((imap, data) => { calls.Add(Encoding.Latin1.GetString(data)); responder(imap, data); });
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", observer.Object);
+        var M = new ObservedIMAP4(Scripts.Preauth() + """
+            C: {tag} APPEND INBOX {5}
+            S: + go
+            C: hello
+            S: {tag} OK done
+            """);
         M.append("INBOX", null, null, Fake.Bytes("hello"));
         string prefix = Encoding.ASCII.GetString(M.tagpre);
-        observer.Verify(r => r(M, Moq.It.IsAny<byte[]>()), Moq.Times.Exactly(4));
-        Assert.That(calls, Is.EqualTo(new[] { $"{prefix}0 CAPABILITY\r\n", $"{prefix}1 APPEND INBOX {{5}}\r\n", "hello", "\r\n" }));
+        Assert.That(M.Sent, Has.Count.EqualTo(4));
+        Assert.That(M.Sent.Select(b => Encoding.Latin1.GetString(b)), Is.EqualTo(new[] { $"{prefix}0 CAPABILITY\r\n", $"{prefix}1 APPEND INBOX {{5}}\r\n", "hello", "\r\n" }));
+        M.AssertComplete();
     }
 
     [Test]
     public void Transport_failures_in_the_hooks_become_abort()
     {
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(Standard));
+        var M = new ObservedIMAP4(Scripts.Preauth());
         M.SendFailure = new IOException("Broken pipe");
         var ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("socket error: Broken pipe"));
@@ -932,14 +1051,20 @@ public class EngineTests
         M.SendFailure = new TimeoutException("slow");
         ex = Assert.Throws<IMAP4.abort>(() => M.noop());
         Assert.That(ex!.Message, Is.EqualTo("socket error: timed out"));
+        M.AssertComplete();
     }
 
     [Test]
     public void Continuation_while_no_literal_is_pending_is_skipped()
     {
         // Python's _get_response returns None for a continuation and _get_tagged_response keeps reading.
-        var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name == "NOOP" ? "+ idling\r\n{tag} OK done\r\n" : Standard(c)));
+        var M = new ScriptedIMAP4(Scripts.Preauth() + """
+            C: {tag} NOOP
+            S: + idling
+            S: {tag} OK done
+            """);
         Assert.That(M.noop().typ, Is.EqualTo("OK"));
         Assert.That(M.continuation_response, Is.EqualTo(Fake.Bytes("idling")));
+        M.AssertComplete();
     }
 }

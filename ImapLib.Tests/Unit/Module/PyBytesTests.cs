@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ImapLib.Tests.Support;
+using ScriptedIMAP4 = ImapLib.Testing.ScriptedIMAP4;
 
 namespace ImapLib.Tests;
 
@@ -125,13 +126,21 @@ public class PyBytesTests
     [Test]
     public void Numbers_from_split_go_back_to_the_server_as_they_came()
     {
-        using var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
-        {
-            "SEARCH" => "* SEARCH 2 4\r\n{tag} OK done\r\n",
-            "CAPABILITY" => ScriptedIMAP4.CapabilityReply(c),
-            "LOGOUT" => "* BYE bye\r\n{tag} OK LOGOUT completed\r\n",
-            _ => "{tag} OK done\r\n",
-        }));
+        using var M = new ObservedIMAP4(Scripts.Preauth() + """
+            C: {tag} SELECT INBOX
+            S: {tag} OK done
+            C: {tag} SEARCH ALL
+            S: * SEARCH 2 4
+            S: {tag} OK done
+            C: {tag} FETCH 2 (FLAGS)
+            S: {tag} OK done
+            C: {tag} FETCH 4 (FLAGS)
+            S: {tag} OK done
+            C: {tag} STORE 2,4 +FLAGS (\Seen)
+            S: {tag} OK done
+            C: {tag} FETCH 1 (BODY[HEADER.FIELDS (SUBJECT)])
+            S: {tag} OK done
+            """);
         M.select();
         var (_, data) = M.search(null, "ALL");
         foreach (var num in data[0].split()) M.fetch(num, "(FLAGS)");
@@ -139,17 +148,16 @@ public class PyBytesTests
         M.fetch("1", "(BODY[HEADER.FIELDS (?)])", [B("SUBJECT")]);
         Assert.That(M.SentText, Does.Contain(" FETCH 2 (FLAGS)\r\n").And.Contain(" FETCH 4 (FLAGS)\r\n")
             .And.Contain(" STORE 2,4 +FLAGS (\\Seen)\r\n").And.Contain(" FETCH 1 (BODY[HEADER.FIELDS (SUBJECT)])\r\n"));
+        M.AssertComplete();
     }
 
     [Test]
     public void The_read_hooks_and_the_greeting_give_PyBytes_as_Python_gives_bytes()
     {
-        using var M = new ScriptedIMAP4("* PREAUTH hi\r\n", ScriptedIMAP4.ByCommand(c => c.Name switch
-        {
-            "CAPABILITY" => ScriptedIMAP4.CapabilityReply(c),
-            "LOGOUT" => "* BYE bye\r\n{tag} OK LOGOUT completed\r\n",
-            _ => "{tag} OK done\r\n",
-        }));
+        using var M = new ScriptedIMAP4(Scripts.Preauth() + """
+            C: {tag} NOOP
+            S: {tag} OK done
+            """);
         Assert.That(M.welcome.ToString(), Is.EqualTo("b'* PREAUTH hi'"));   // print(M.welcome)
         Assert.That(M.welcome == "* PREAUTH hi"u8, Is.True);
         Assert.That(M.tagpre.Length, Is.EqualTo(4));
@@ -160,6 +168,7 @@ public class PyBytesTests
         Assert.That(line == tag + " OK done\r\n"u8, Is.True);   // contents, not references
         Assert.That(line.startswith(M.tagpre) && line.endswith("\r\n"u8), Is.True);
         Assert.That(line.ToString(), Is.EqualTo($"b'{tag.decode()} OK done\\r\\n'"));
+        M.AssertComplete();
     }
 
     [Test]

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ImapLib.Tests.Support;
+using ImapLib.Testing;
 
 namespace ImapLib.Tests.Unit.Module;
 
@@ -9,7 +9,7 @@ public class ResultsNeverThrowTests
     [Test]
     public void Every_kind_of_result_prints_enumerates_converts_and_round_trips_through_json()
     {
-        var transcript = new Transcript("""
+        var transcript = Transcript.Parse("""
             S: * PREAUTH hi
             C: {tag} CAPABILITY
             S: * CAPABILITY IMAP4rev1 QUOTA
@@ -32,7 +32,7 @@ public class ResultsNeverThrowTests
             S: * SEARCH
             S: {tag} OK done
             """);
-        using var M = transcript.Connect();
+        using var M = new ScriptedIMAP4(transcript);
         var results = new List<ImapResult>
         {
             M.select(),
@@ -41,7 +41,7 @@ public class ResultsNeverThrowTests
             M.search(null, "UNSEEN"),
             M.response("NOTHING"),   // [None]
         };
-        transcript.AssertComplete();
+        M.AssertComplete();
         foreach (var result in results)
         {
             Assert.That(result.ToString(), Does.StartWith("('"));

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using ImapLib.Testing;
 using ImapLib.Tests.Support;
+using ScriptedIMAP4 = ImapLib.Testing.ScriptedIMAP4;
+using Transcript = ImapLib.Testing.Transcript;
 
 namespace ImapLib.Tests.Unit.Transport;
 
@@ -40,7 +43,7 @@ public class ErrorContractTests
         server.Join();
     }
 
-    private sealed class FailingHooks() : ScriptedIMAP4("* OK [CAPABILITY IMAP4rev1] hi\r\n", ByCommand(c => $"{c.Tag} OK done\r\n"))
+    private sealed class FailingHooks() : ScriptedIMAP4("S: * OK [CAPABILITY IMAP4rev1] hi")
     {
         public Exception? OnSend { get; set; }
 
@@ -67,7 +70,7 @@ public class ErrorContractTests
     [Test]
     public void An_InvalidOperationException_from_the_caller_s_literal_stream_passes_through()
     {
-        var transcript = new Transcript("""
+        var transcript = Transcript.Parse("""
             S: * PREAUTH hi
             C: {tag} CAPABILITY
             S: * CAPABILITY IMAP4rev1
@@ -81,7 +84,7 @@ public class ErrorContractTests
             S: )
             S: {tag} OK done
             """);
-        using var M = transcript.Connect();
+        using var M = new ScriptedIMAP4(transcript);
         M.select();
         Assert.Throws<InvalidOperationException>(() => M.fetch("1", "(BODY[])", _ => new RefusingStream()));
     }
