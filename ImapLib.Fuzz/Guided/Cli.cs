@@ -43,6 +43,7 @@ public static class Cli
                 });
                 return 0;
             case "run":
+                Session.Verbose = Environment.GetEnvironmentVariable("FUZZ_VERBOSE") == "1";
                 return RunFiles(target, Files(args[2..]));
             case "seeds":
                 Directory.CreateDirectory(args[2]);
@@ -135,8 +136,17 @@ public static class Cli
             }
             else
             {
-                try { target.Run(Havoc.Mutate(random, seeds)); }
-                catch (Exception e) when (e is not OutOfMemoryException) { findings++; }
+                var input = Havoc.Mutate(random, seeds);
+                try { target.Run(input); }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // The first few are kept for a look: blind-findings-TARGET/N in the current folder.
+                    if (findings++ < 20)
+                    {
+                        Directory.CreateDirectory($"blind-findings-{target.Name}");
+                        File.WriteAllBytes($"blind-findings-{target.Name}/{findings}", input);
+                    }
+                }
             }
             map.Collect();
             cases++;

@@ -23,7 +23,7 @@ public sealed class CompressionTarget : FuzzTarget
     private static readonly byte[][] Prelude =
     [
         "* OK [CAPABILITY IMAP4rev1 LITERAL+ IDLE COMPRESS=DEFLATE] ready\r\n"u8.ToArray(),
-        Encoding.ASCII.GetBytes($"{Tag} OK Logged in\r\n"),
+        Encoding.ASCII.GetBytes($"{Tag} OK [CAPABILITY IMAP4rev1 LITERAL+ IDLE COMPRESS=DEFLATE] Logged in\r\n"),
         Encoding.ASCII.GetBytes($"{Tag} OK DEFLATE active\r\n"),
     ];
 

@@ -66,6 +66,9 @@ public sealed class ResponsePathTarget : FuzzTarget
             var responses = Responses(transcript);
             foreach (var (command, bytes) in responses.Where(r => r.Key.StartsWith('+')).ToList())
                 responses.TryAdd(command[1..], bytes);
+            // A recorded IDLE with no pushed response would end the session there: push one.
+            if (responses.TryGetValue("IDLE", out var idle) && idle.AsSpan().IndexOf("\n*"u8) < 0)
+                responses["IDLE"] = [.. idle, .. "* 1 RECENT\r\n"u8];
             // The recorded greeting's capabilities stay; the fixed sequence still needs IDLE and COMPRESS, which
             // a greeting without them refuses, and that is part of what is fuzzed.
             yield return (name, Join(Seed([greeting, .. Steps], responses, Defaults)));

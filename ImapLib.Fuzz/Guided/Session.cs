@@ -58,24 +58,31 @@ public static class Session
         new("LOGOUT", M => M.logout()),
     ];
 
-    /// <summary>IDLE: starts it, takes up to two pushed responses, ends it with DONE.</summary>
+    /// <summary>IDLE: starts it, takes the first pushed response, ends it with DONE (any others that came with it
+    /// are filed into untagged_responses).</summary>
     private static void Idle(IMAP4 M)
     {
         using var idler = M.idle();
-        int n = 0;
         foreach (var (typ, data) in idler)
         {
             _ = data.ToString();
-            if (++n == 2) break;
+            break;
         }
     }
 
-    /// <summary>Runs the steps over <paramref name="stream"/>, printing each result (which exercises the repr).</summary>
+    /// <summary>When set (FUZZ_VERBOSE=1 in <c>run</c> mode), each step's outcome is printed.</summary>
+    public static bool Verbose { get; set; }
+
+    /// <summary>Runs the steps over <paramref name="stream"/>.</summary>
     public static void Run(ScriptStream stream, IEnumerable<Step> steps)
     {
         IMAP4 M;
         try { M = new InMemoryIMAP4(stream); }
-        catch (IMAP4.error) { return; }
+        catch (IMAP4.error e)
+        {
+            Say("connect", e);
+            return;
+        }
         using (M)
         {
             foreach (var step in steps)
@@ -83,13 +90,21 @@ public static class Session
                 try
                 {
                     step.Run(M);
-                    _ = M.untagged_responses.Count;
+                    Say(step.Command, null);
                 }
-                catch (IMAP4.abort) { break; }
-                catch (IMAP4.error) { }
-                catch (ArgumentException) { }
+                catch (IMAP4.abort e)
+                {
+                    Say(step.Command, e);
+                    break;
+                }
+                catch (Exception e) when (e is IMAP4.error or ArgumentException) { Say(step.Command, e); }
             }
         }
+    }
+
+    private static void Say(string step, Exception? e)
+    {
+        if (Verbose) Console.WriteLine($"  {step}: {(e is null ? "ok" : $"{e.GetType().Name}: {e.Message}")}");
     }
 
     /// <summary>
