@@ -234,7 +234,8 @@ public sealed class TranscriptServer : IDisposable
             {
                 try { body(); }
                 finally { Finished.Set(); }
-            }) { IsBackground = true, Name = $"TranscriptServer {name}" };
+            })
+            { IsBackground = true, Name = $"TranscriptServer {name}" };
             _threads.Add(thread);
             thread.Start();
         }

@@ -37,7 +37,9 @@ public class DovecotRev2Tests
         var account = Dovecot.NewAccount();
         var start = new ProcessStartInfo("bash", ["-c", Dovecot.StdioCommand(account.User, rev2: true)])
         {
-            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         };
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
