@@ -12,12 +12,9 @@ namespace ImapLib.Fuzz.Guided;
 /// the edits after a 0x1D byte: records of three bytes (offset, high then low byte; an operation; a value) that
 /// flip bits, insert a byte, or cut the stream there, at that offset of the stream.
 /// </summary>
-public sealed class CompressionTarget : FuzzTarget
+public sealed class CompressionTarget() : FuzzTarget("compress",
+    "COMPRESS=DEFLATE: responses mutated above the deflate layer, and the compressed stream below it")
 {
-    public override string Name => "compress";
-
-    public override string Description => "COMPRESS=DEFLATE: responses mutated above the deflate layer, and the compressed stream below it";
-
     public const byte EditsMark = 0x1d;
 
     private static readonly byte[][] Prelude =

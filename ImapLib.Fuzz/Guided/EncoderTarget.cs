@@ -13,12 +13,9 @@ namespace ImapLib.Fuzz.Guided;
 /// <see cref="MailboxNames"/>) to the text given, a string or byte string is its bytes, a sequence set denotes the
 /// same numbers.
 /// </summary>
-public sealed class EncoderTarget : FuzzTarget
+public sealed class EncoderTarget() : FuzzTarget("encoder",
+    "argument encoding, read back by an independent strict RFC 3501 parser")
 {
-    public override string Name => "encoder";
-
-    public override string Description => "argument encoding, read back by an independent strict RFC 3501 parser";
-
     private const int Operations = 13;
 
     public override void Run(byte[] input)

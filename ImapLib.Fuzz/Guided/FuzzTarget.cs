@@ -5,13 +5,13 @@ namespace ImapLib.Fuzz.Guided;
 /// <see cref="Finding"/> (or lets an unexpected exception escape) when it did not. AFL++ treats anything that escapes
 /// as a crash; <c>run</c> mode prints it.
 /// </summary>
-public abstract class FuzzTarget
+/// <param name="name">The name on the command line (<c>scripts/fuzz.sh NAME</c>).</param>
+/// <param name="description">What the target fuzzes, for the help text.</param>
+public abstract class FuzzTarget(string name, string description)
 {
-    /// <summary>The name on the command line (<c>scripts/fuzz.sh NAME</c>).</summary>
-    public abstract string Name { get; }
+    public string Name => name;
 
-    /// <summary>What the target fuzzes, for the help text.</summary>
-    public abstract string Description { get; }
+    public string Description => description;
 
     /// <summary>Runs one input.</summary>
     public abstract void Run(byte[] input);

@@ -10,21 +10,14 @@ namespace ImapLib.Fuzz.Guided;
 /// (two pushed responses, then DONE), COMPRESS, and after it NOOP, SELECT, UID FETCH, IDLE, SEARCH and LOGOUT
 /// through the deflate layer (the harness compresses the segments that follow an OK to COMPRESS).
 /// </summary>
-public sealed class ResponsePathTarget : FuzzTarget
+public sealed class ResponsePathTarget() : FuzzTarget("response",
+    "server bytes through the hooks: login, select, fetch, search, list, status, append, IDLE, COMPRESS")
 {
-    public override string Name => "response";
-
-    public override string Description => "server bytes through the hooks: login, select, fetch, search, list, status, append, IDLE, COMPRESS";
-
+    /// <summary>The blind runner's first seven commands (FuzzGenerator.Steps: LOGIN to APPEND), then IDLE, COMPRESS
+    /// and the commands after it.</summary>
     public static readonly Step[] Steps =
     [
-        Login,
-        new("SELECT", M => M.select("INBOX")),
-        new("FETCH", M => M.fetch("1:*", "(FLAGS BODY[])")),
-        new("SEARCH", M => M.search(null, "ALL")),
-        new("LIST", M => M.list()),
-        new("STATUS", M => M.status("INBOX", "(MESSAGES UIDNEXT)")),
-        new("APPEND", M => M.append("INBOX", null, null, Message)),
+        .. FuzzGenerator.Steps.Take(7).Select(s => new Step(s.Name.ToUpperInvariant(), M => s.Run(M))),
         new("IDLE", M => Compressed.Single(s => s.Command == "IDLE").Run(M)),
         new("DONE", _ => { }),
         Compress,

@@ -41,9 +41,7 @@ public static class Session
     /// recorded transcript (see <see cref="Seed"/>).</summary>
     public sealed record Step(string Command, Action<IMAP4> Run);
 
-    public static readonly byte[] Message = "From: fuzz@example.org\r\nSubject: fuzz\r\n\r\nbody\r\n"u8.ToArray();
-
-    public static readonly Step Login = new("LOGIN", M => M.login("fuzzuser", "fuzz-pass"));
+    public static readonly Step Login = new("LOGIN", M => FuzzGenerator.Steps[0].Run(M));
     public static readonly Step Compress = new("COMPRESS", M => M.compress());
 
     /// <summary>After COMPRESS: commands whose responses come through the deflate layer.</summary>

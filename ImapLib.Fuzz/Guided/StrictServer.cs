@@ -8,7 +8,7 @@ namespace ImapLib.Fuzz.Guided;
 /// for one and answers each complete command with OK (SELECT with an EXISTS, ENABLE with ENABLED). The first
 /// grammar violation is kept in <see cref="Violation"/> and the server then says nothing more.
 /// </summary>
-public sealed class StrictServer : Stream
+public sealed class StrictServer : Fuzzing.DuplexMemoryStream
 {
     private readonly StrictCommandParser _parser;
     private readonly string _capabilities;
@@ -92,12 +92,4 @@ public sealed class StrictServer : Stream
         return n;
     }
 
-    public override bool CanRead => true;
-    public override bool CanWrite => true;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

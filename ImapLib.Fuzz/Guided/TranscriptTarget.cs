@@ -9,12 +9,9 @@ namespace ImapLib.Fuzz.Guided;
 /// the same text and the same steps (kind, line, text). The input is UTF-8 text, or UTF-16 (little-endian) after a
 /// FE FF mark, which reaches unpaired surrogates.
 /// </summary>
-public sealed class TranscriptTarget : FuzzTarget
+public sealed class TranscriptTarget() : FuzzTarget("transcript",
+    "ImapLib.Testing's Transcript.Parse and its round trip through ToString")
 {
-    public override string Name => "transcript";
-
-    public override string Description => "ImapLib.Testing's Transcript.Parse and its round trip through ToString";
-
     public override void Run(byte[] input)
     {
         string text = input is [0xfe, 0xff, ..] ? Encoding.Unicode.GetString(input, 2, input.Length - 2) : Encoding.UTF8.GetString(input);

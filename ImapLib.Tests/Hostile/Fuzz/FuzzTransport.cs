@@ -42,7 +42,7 @@ public class InMemoryIMAP4 : IMAP4
 /// is compressed with a sync flush as it is released, then handed, with its offset in the compressed stream, to
 /// <c>belowDeflate</c> (if given) to be changed below the deflate layer.
 /// </summary>
-public sealed class ScriptStream : Stream
+public sealed class ScriptStream : DuplexMemoryStream
 {
     private readonly Func<long, byte[], byte[]>? _belowDeflate;
     private long _deflatedSoFar;
@@ -239,6 +239,18 @@ public sealed class ScriptStream : Stream
         Release();
     }
 
+
+    protected override void Dispose(bool disposing)
+    {
+        _disposed = true;
+        _serverDeflater?.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>What the fuzzers' in-memory servers share as streams: both ways, no seeking, nothing to flush.</summary>
+public abstract class DuplexMemoryStream : Stream
+{
     public override bool CanRead => true;
     public override bool CanWrite => true;
     public override bool CanSeek => false;
@@ -247,13 +259,6 @@ public sealed class ScriptStream : Stream
     public override void Flush() { }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        _disposed = true;
-        _serverDeflater?.Dispose();
-        base.Dispose(disposing);
-    }
 }
 
 /// <summary>Comparison and display of command results.</summary>
