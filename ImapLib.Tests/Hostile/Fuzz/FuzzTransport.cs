@@ -161,15 +161,25 @@ public sealed class ScriptStream : DuplexMemoryStream
         Written.Write(buffer);
         if (_compressed)
         {
-            Consume(Inflate(buffer));
-            return;
+            try
+            {
+                Consume(Inflate(buffer));
+                return;
+            }
+            catch (InvalidDataException) when (_clientInflated == 0)
+            {
+                // The answer held an OK, but not the one the client took for COMPRESS's: it goes on in plain text.
+                _compressed = false;
+                _clientDeflated.SetLength(0);
+            }
         }
         Consume(buffer);
     }
 
     /// <summary>The client's deflate stream so far, inflated again from its start (the client sync-flushes every
-    /// command, so all of it is readable); returns the part not yet seen. A corrupt stream from the client throws
-    /// <see cref="InvalidDataException"/>, which is then the client's bug.</summary>
+    /// command, so all of it is readable); returns the part not yet seen. A corrupt stream throws
+    /// <see cref="InvalidDataException"/>: on the first write, the client never started compressing (the segment's OK
+    /// was not the tagged one); later, it is the client's bug.</summary>
     private byte[] Inflate(ReadOnlySpan<byte> compressed)
     {
         _clientDeflated.Write(compressed);
