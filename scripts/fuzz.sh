@@ -37,6 +37,7 @@ bin=$work/bin
 echo "== $target: publishing and instrumenting the harness in $bin"
 # One plain build for every target; each target instruments a copy of its own (a run may still be using another's).
 dotnet publish ImapLib.Fuzz/ImapLib.Fuzz.csproj -c Release -o "$dir/build" --nologo -v quiet >/dev/null
+mkdir -p "$work"
 rm -rf "$bin"
 cp -r "$dir/build" "$bin"
 dotnet tool run sharpfuzz "$bin/ImapLib.dll" >/dev/null
