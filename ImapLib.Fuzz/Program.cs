@@ -8,6 +8,11 @@ using ImapLib.Fuzzing;
 //   dotnet run --project ImapLib.Fuzz -c Release -- --seed 7 --replay 123456      (one case, its bytes and outcome)
 //
 // Exit status: 0 when every case behaved, 1 when some did not (each printed with its seed, index and bytes).
+//
+// With a mode word first (afl, run, seeds, edges, blind) it is the coverage-guided fuzzer's harness instead: see
+// Guided/Cli.cs and scripts/fuzz.sh.
+
+if (args.Length > 0 && ImapLib.Fuzz.Guided.Cli.Modes.Contains(args[0])) return ImapLib.Fuzz.Guided.Cli.Start(args);
 
 long cases = 1_000_000, start = 0;
 ulong seed = 1;

@@ -45,6 +45,9 @@ public partial class IMAP4
         byte[]? flagList = flags is { } f && f.ToString().Length > 0 ? Encode(Arg.List, f) : null;
         byte[]? date = IsFalsy(date_time) ? null : Raw(imaplib.Time2Internaldate(date_time!));
         byte[] literal = translate_line_endings ? Literals.NormalizeLineEndings(message) : message;
+        // RFC 3501's literal is CHAR8 (no NUL); only RFC 6855's UTF8 form (literal8) may carry one.
+        if (!utf8_enabled && Array.IndexOf(literal, (byte)0) is >= 0 and int at)
+            throw new ArgumentException($"the message holds a NUL byte at position {at}, which an IMAP literal cannot carry; refusing to send it");
         return _command_complete("APPEND", _command("APPEND", [box, flagList, date], literal));
     }
 
@@ -213,7 +216,7 @@ public partial class IMAP4
     /// <exception cref="error">The server refused the login.</exception>
     public ImapResult login(ImapArg user, ImapArg password)
     {
-        var result = _command_complete("LOGIN", _command("LOGIN", [Encode(Arg.Astring, user), Arguments.Quote(password.Encode(utf8_enabled))], secretArg: 1));
+        var result = _command_complete("LOGIN", _command("LOGIN", [Encode(Arg.Astring, user), Arguments.Quote(password.Encode(utf8_enabled), utf8_enabled)], secretArg: 1));
         if (result.typ != "OK") throw new error(Encoding.UTF8.GetString(TextOf(result.data[^1])));
         state = "AUTH";
         _refresh_capabilities();
@@ -243,7 +246,7 @@ public partial class IMAP4
     /// strings (a null value as NIL), no fields as NIL. <c>data</c> is the server's ID response.</summary>
     public ImapResult id(IEnumerable<KeyValuePair<string, string?>>? fields = null)
     {
-        string Quoted(string text) => Encoding.UTF8.GetString(Arguments.Quote(Arguments.Encode(text, utf8_enabled)));
+        string Quoted(string text) => Encoding.UTF8.GetString(Arguments.Quote(Arguments.Encode(text, utf8_enabled), utf8_enabled));
         string list = fields is null ? "NIL"
             : "(" + string.Join(" ", fields.Select(f => Quoted(f.Key) + " " + (f.Value is null ? "NIL" : Quoted(f.Value)))) + ")";
         return Execute("ID", list);

@@ -32,7 +32,7 @@ internal static class Arguments
     /// <summary>One argument of kind <paramref name="kind"/>.</summary>
     public static byte[] Encode(Arg kind, ImapArg arg, bool utf8) => kind switch
     {
-        Arg.Astring or Arg.Charset => Astring(arg.Encode(utf8)),
+        Arg.Astring or Arg.Charset => Astring(arg.Encode(utf8), utf8),
         Arg.Mailbox => Mailbox(arg, utf8),
         Arg.ListPattern => Mailbox(arg, utf8, listWildcards: true),
         Arg.FetchParts => Raw(arg.IsSequence ? arg.AsList() : FetchParts(arg.ToString()), utf8),
@@ -55,9 +55,9 @@ internal static class Arguments
         {
             string name = arg.ToString();
             if (!ModifiedUtf7.TryDecode(name, out _)) name = ModifiedUtf7.Encode(name);
-            return Astring(Encode(name, utf8: false), listWildcards);
+            return Astring(Encode(name, utf8: false), utf8: false, listWildcards);
         }
-        return Astring(arg.Encode(utf8), listWildcards);
+        return Astring(arg.Encode(utf8), utf8, listWildcards);
     }
 
     /// <summary>Search criteria: with a <paramref name="charset"/> (and UTF-8 not enabled), text is encoded in that
@@ -166,11 +166,25 @@ internal static class Arguments
         null => "NIL",
         // Quoted as text, not yet encoded: the whole criteria string is encoded afterwards, in the declared charset.
         string text => AstringText(Inline(text)),
-        _ when ByteString(value) is { } bytes => AstringText(Inline(Encoding.UTF8.GetString(bytes))),
+        _ when ByteString(value) is { } bytes => AstringText(Inline(Utf8Text(bytes))),
         _ when Number(value) is { } number => number,
         System.Collections.IEnumerable items => "(" + string.Join(" ", items.Cast<object?>().Select(Parameter)) + ")",
         _ => throw Unsendable(value, "a parameter"),
     };
+
+    /// <summary>A byte string read as UTF-8; bytes that are not UTF-8 are an <see cref="ArgumentException"/>, not
+    /// U+FFFD on the wire.</summary>
+    private static string Utf8Text(byte[] bytes)
+    {
+        try
+        {
+            return Utf8Strict.GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            throw new ArgumentException($"a byte-string parameter that is not UTF-8: {PyRepr.repr(bytes)}", e);
+        }
+    }
 
     /// <summary>A <c>?f</c> parameter: one flag, or a parenthesised list of flags, each checked to be a flag.</summary>
     private static string Flags(object? value) => value switch
@@ -279,7 +293,10 @@ internal static class Arguments
 
     /// <summary>A message number or UID (an integer of at least 1) as text, or null for anything else.</summary>
     private static string? MessageNumber(object? value) =>
-        Number(value) is { } number && !number.StartsWith('-') && number != "0" ? number : null;
+        Number(value) is { } number && !number.StartsWith('-') && number != "0" && IsUInt32(number) ? number : null;
+
+    /// <summary>RFC 3501's nz-number is 32-bit: a larger number is no message number or UID.</summary>
+    private static bool IsUInt32(string number) => uint.TryParse(number, System.Globalization.CultureInfo.InvariantCulture, out _);
 
     /// <summary>An integer as text (any .NET integer type), or null for anything else: bools and floating-point
     /// values are not numbers here, as CPython refuses them.</summary>
@@ -309,7 +326,7 @@ internal static class Arguments
     /// <summary>Encodes text as the connection does: ASCII until UTF-8 is enabled, as Python's imaplib.</summary>
     public static byte[] Encode(string text, bool utf8)
     {
-        if (utf8) return Encoding.UTF8.GetBytes(text);
+        if (utf8) return StrictUtf8(text);
         for (int i = 0; i < text.Length; i++)
         {
             if (text[i] > 0x7f)
@@ -319,6 +336,22 @@ internal static class Arguments
         }
         return Encoding.ASCII.GetBytes(text);
     }
+
+    /// <summary>Text as UTF-8; an unpaired surrogate, which has no UTF-8 form, is an <see cref="ArgumentException"/>
+    /// (Python's UnicodeEncodeError) rather than a silent U+FFFD.</summary>
+    public static byte[] StrictUtf8(string text)
+    {
+        try
+        {
+            return Utf8Strict.GetBytes(text);
+        }
+        catch (EncoderFallbackException e)
+        {
+            throw new ArgumentException($"'utf-8' codec can't encode character at position {e.Index}: surrogates not allowed", e);
+        }
+    }
+
+    private static readonly UTF8Encoding Utf8Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// Refuses NUL, CR and LF: they cannot appear in any argument that is sent inline, and a CR/LF would
@@ -338,12 +371,12 @@ internal static class Arguments
     /// well-formed quoted string, otherwise quoted. With <paramref name="listWildcards"/> the LIST/LSUB
     /// wildcards <c>%</c> and <c>*</c> may stay unquoted (RFC 3501 list-mailbox).
     /// </summary>
-    public static byte[] Astring(byte[] argument, bool listWildcards = false)
+    public static byte[] Astring(byte[] argument, bool utf8, bool listWildcards = false)
     {
         Checked(argument);
         if (argument.Length > 0 && (IsAtom(argument, listWildcards) || IsQuotedString(argument)))
-            return argument;
-        return Quote(argument);
+            return SevenBitOrUtf8(argument, utf8);
+        return Quote(argument, utf8);
     }
 
     /// <summary><see cref="Astring"/> on text that is still to be encoded (non-ASCII characters are quoted, not
@@ -359,9 +392,10 @@ internal static class Arguments
     }
 
     /// <summary>Always quotes (Python's <c>_quote</c>, used for the LOGIN password).</summary>
-    public static byte[] Quote(byte[] argument)
+    public static byte[] Quote(byte[] argument, bool utf8)
     {
         Checked(argument);
+        SevenBitOrUtf8(argument, utf8);
         var quoted = new List<byte>(argument.Length + 8) { (byte)'"' };
         foreach (byte b in argument)
         {
@@ -370,6 +404,20 @@ internal static class Arguments
         }
         quoted.Add((byte)'"');
         return quoted.ToArray();
+    }
+
+    /// <summary>
+    /// Refuses an 8-bit byte in a quoted string: RFC 3501's quoted strings are 7-bit (TEXT-CHAR), and after ENABLE
+    /// UTF8=ACCEPT they may hold UTF-8 only (RFC 6855). CPython sends such bytes as they are, which a strict server
+    /// refuses or reads in some other charset; the guided fuzzer's strict parser found it (issue 24).
+    /// </summary>
+    public static byte[] SevenBitOrUtf8(byte[] argument, bool utf8)
+    {
+        int high = argument.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xff);
+        if (high < 0 || (utf8 && System.Text.Unicode.Utf8.IsValid(argument))) return argument;
+        throw new ArgumentException(
+            $"IMAP argument holds the 8-bit byte 0x{argument[high]:x2} at position {high}, which a quoted string " +
+            (utf8 ? "can hold only as part of UTF-8" : "cannot hold unless UTF8=ACCEPT is enabled") + "; refusing to send it");
     }
 
     /// <summary>True when the bytes are exactly one quoted string: a quote, then characters other than quote and

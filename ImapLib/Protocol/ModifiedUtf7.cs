@@ -9,7 +9,11 @@ namespace ImapLib;
 /// </summary>
 public static class ModifiedUtf7
 {
+    private static readonly UnicodeEncoding StrictUtf16 = new(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true);
+    private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+
     /// <summary>Encodes a mailbox name.</summary>
+    /// <exception cref="ArgumentException">The name holds an unpaired surrogate (no UTF-16 form).</exception>
     public static string Encode(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -26,7 +30,9 @@ public static class ModifiedUtf7
             }
             int start = i;
             while (i < name.Length && name[i] is < ' ' or > '~') i++;
-            byte[] utf16 = Encoding.BigEndianUnicode.GetBytes(name[start..i]);
+            byte[] utf16;
+            try { utf16 = StrictUtf16.GetBytes(name[start..i]); }
+            catch (EncoderFallbackException e) { throw new ArgumentException($"a mailbox name with an unpaired surrogate at position {start + e.Index} has no modified UTF-7 form", nameof(name), e); }
             result.Append('&').Append(Convert.ToBase64String(utf16).TrimEnd('=').Replace('/', ',')).Append('-');
         }
         return result.ToString();
@@ -69,8 +75,11 @@ public static class ModifiedUtf7
             byte[] utf16;
             try { utf16 = Convert.FromBase64String(base64); }
             catch (FormatException) { return false; }
-            if (utf16.Length % 2 != 0) return false;
-            string decoded = Encoding.BigEndianUnicode.GetString(utf16);
+            // Whole UTF-16 units, no stray bits left over (a base64 tail that encodes nothing must be zero).
+            if (utf16.Length % 2 != 0 || run.Length != (utf16.Length * 8 + 5) / 6 || (Alphabet.IndexOf(run[^1]) & ((1 << (6 - utf16.Length * 8 % 6) % 6) - 1)) != 0) return false;
+            string decoded;
+            try { decoded = StrictUtf16.GetString(utf16); }
+            catch (DecoderFallbackException) { return false; }   // an unpaired surrogate
             // A shifted run must hold only characters that could not stand for themselves.
             if (decoded.Any(ch => ch is >= ' ' and <= '~')) return false;
             result.Append(decoded);

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text;
 
 namespace ImapLib.Fuzzing;
@@ -35,10 +36,21 @@ public class InMemoryIMAP4 : IMAP4
 /// skipped), the next segment becomes readable. When nothing is left to read, reads see end of stream: the client can
 /// never block. Tag placeholders in segments are replaced when a segment is released:
 /// <c>\x01T\x01</c> the tag of the client's current command, <c>\x01P\x01</c> the previous tag number,
-/// <c>\x01N\x01</c> the next (not yet issued) one, <c>\x01X\x01</c> the bare tag prefix.
+/// <c>\x01N\x01</c> the next (not yet issued) one, <c>\x01X\x01</c> the bare tag prefix. IDLE's <c>DONE</c> line
+/// releases a segment like a command but keeps the tag. When the client sends <c>COMPRESS DEFLATE</c> and the segment
+/// that answers it holds <c>OK</c>, both directions go through raw deflate from then on (RFC 4978): each later segment
+/// is compressed with a sync flush as it is released, then handed, with its offset in the compressed stream, to
+/// <c>belowDeflate</c> (if given) to be changed below the deflate layer.
 /// </summary>
-public sealed class ScriptStream : Stream
+public sealed class ScriptStream : DuplexMemoryStream
 {
+    private readonly Func<long, byte[], byte[]>? _belowDeflate;
+    private long _deflatedSoFar;
+    private bool _compressAsked, _compressed;
+    private readonly MemoryStream _clientDeflated = new(), _serverDeflated = new();
+    private long _clientInflated;
+    private DeflateStream? _serverDeflater;
+
     private readonly IReadOnlyList<byte[]> _segments;
     private byte[] _out = new byte[4096];
     private int _outStart, _outEnd;
@@ -55,9 +67,10 @@ public sealed class ScriptStream : Stream
     /// <summary>Every byte the client wrote.</summary>
     public MemoryStream Written { get; } = new();
 
-    public ScriptStream(IReadOnlyList<byte[]> segments)
+    public ScriptStream(IReadOnlyList<byte[]> segments, Func<long, byte[], byte[]>? belowDeflate = null)
     {
         _segments = segments;
+        _belowDeflate = belowDeflate;
         Release();
     }
 
@@ -65,6 +78,33 @@ public sealed class ScriptStream : Stream
     {
         if (SegmentsReleased >= _segments.Count) return;
         var seg = _segments[SegmentsReleased++];
+        if (_compressed)
+        {
+            ReleaseCompressed(seg);
+            return;
+        }
+        // The answer to COMPRESS DEFLATE goes out plain; if it is an OK, compression starts after it.
+        if (_compressAsked && seg.AsSpan().IndexOf("OK"u8) >= 0) _compressed = true;
+        _compressAsked = false;
+        foreach (byte b in Substitute(seg)) Put(b);
+    }
+
+    private void ReleaseCompressed(byte[] seg)
+    {
+        _serverDeflater ??= new DeflateStream(_serverDeflated, CompressionLevel.Fastest, leaveOpen: true);
+        _serverDeflater.Write(Substitute(seg).ToArray());
+        _serverDeflater.Flush();
+        var compressed = _serverDeflated.ToArray();
+        _serverDeflated.SetLength(0);
+        if (_belowDeflate is not null) compressed = _belowDeflate(_deflatedSoFar, compressed);
+        _deflatedSoFar += compressed.Length;
+        foreach (byte b in compressed) Put(b);
+    }
+
+    /// <summary>The segment with its tag placeholders replaced.</summary>
+    private List<byte> Substitute(byte[] seg)
+    {
+        var bytes = new List<byte>(seg.Length + 16);
         for (int i = 0; i < seg.Length; i++)
         {
             if (seg[i] == 1 && i + 2 < seg.Length && seg[i + 2] == 1 && seg[i + 1] is (byte)'T' or (byte)'P' or (byte)'N' or (byte)'X')
@@ -76,14 +116,15 @@ public sealed class ScriptStream : Stream
                     (byte)'N' => _tagPrefix + (_tagNumber + 1),
                     _ => _tagPrefix,
                 };
-                foreach (char c in tag) Put((byte)c);
+                foreach (char c in tag) bytes.Add((byte)c);
                 i += 2;
             }
             else
             {
-                Put(seg[i]);
+                bytes.Add(seg[i]);
             }
         }
+        return bytes;
     }
 
     private void Put(byte b)
@@ -118,6 +159,40 @@ public sealed class ScriptStream : Stream
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         Written.Write(buffer);
+        if (_compressed)
+        {
+            try
+            {
+                Consume(Inflate(buffer));
+                return;
+            }
+            catch (InvalidDataException) when (_clientInflated == 0)
+            {
+                // The answer held an OK, but not the one the client took for COMPRESS's: it goes on in plain text.
+                _compressed = false;
+                _clientDeflated.SetLength(0);
+            }
+        }
+        Consume(buffer);
+    }
+
+    /// <summary>The client's deflate stream so far, inflated again from its start (the client sync-flushes every
+    /// command, so all of it is readable); returns the part not yet seen. A corrupt stream throws
+    /// <see cref="InvalidDataException"/>: on the first write, the client never started compressing (the segment's OK
+    /// was not the tagged one); later, it is the client's bug.</summary>
+    private byte[] Inflate(ReadOnlySpan<byte> compressed)
+    {
+        _clientDeflated.Write(compressed);
+        var all = new MemoryStream();
+        using (var inflater = new DeflateStream(new MemoryStream(_clientDeflated.ToArray()), CompressionMode.Decompress))
+            inflater.CopyTo(all);
+        var fresh = all.ToArray()[(int)_clientInflated..];
+        _clientInflated = all.Length;
+        return fresh;
+    }
+
+    private void Consume(ReadOnlySpan<byte> buffer)
+    {
         int i = 0;
         while (i < buffer.Length)
         {
@@ -142,8 +217,12 @@ public sealed class ScriptStream : Stream
             string tag = Encoding.Latin1.GetString(_line.GetRange(0, sp < 0 ? _line.Count : sp).ToArray()).TrimEnd('\r', '\n');
             int p = tag.Length;
             while (p > 0 && char.IsAsciiDigit(tag[p - 1])) p--;
-            _tagPrefix = tag[..p];
-            _tagNumber = p < tag.Length && long.TryParse(tag[p..], out long n) ? n : 0;
+            if (tag != "DONE")
+            {
+                _tagPrefix = tag[..p];
+                _tagNumber = p < tag.Length && long.TryParse(tag[p..], out long n) ? n : 0;
+                _compressAsked = _line.Count > sp + 1 && Encoding.Latin1.GetString(_line.ToArray(), sp + 1, _line.Count - sp - 1).StartsWith("COMPRESS DEFLATE", StringComparison.OrdinalIgnoreCase);
+            }
         }
         // A line ending in {n} or {n+} announces a literal of n bytes.
         long size = -1;
@@ -170,6 +249,18 @@ public sealed class ScriptStream : Stream
         Release();
     }
 
+
+    protected override void Dispose(bool disposing)
+    {
+        _disposed = true;
+        _serverDeflater?.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>What the fuzzers' in-memory servers share as streams: both ways, no seeking, nothing to flush.</summary>
+public abstract class DuplexMemoryStream : Stream
+{
     public override bool CanRead => true;
     public override bool CanWrite => true;
     public override bool CanSeek => false;
@@ -178,12 +269,6 @@ public sealed class ScriptStream : Stream
     public override void Flush() { }
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        _disposed = true;
-        base.Dispose(disposing);
-    }
 }
 
 /// <summary>Comparison and display of command results.</summary>
