@@ -98,6 +98,16 @@ public class GuidedFuzzFindingsTests
     }
 
     [Test]
+    public void An_already_quoted_value_with_an_escape_other_than_quote_or_backslash_was_passed_through()
+    {
+        // Found by the long AFL++ run: "\r" (backslash, r) inside quotes was taken as a quoted string and sent as is.
+        var (server, M) = Connected();
+        var sent = Sent(server, () => M.select("\"a\\rb\""));
+        Assert.That(sent.Args[0].Value, Is.EqualTo("\"a\\rb\""u8.ToArray()), "quoted as text, so the server reads the name given");
+        Assert.That(Sent(server, () => M.select("\"a\\\"b\"")).Args[0].Value, Is.EqualTo("a\"b"u8.ToArray()), "a well-formed quoted string still passes");
+    }
+
+    [Test]
     public void A_NUL_byte_went_inside_an_APPEND_literal()
     {
         var (server, M) = Connected();

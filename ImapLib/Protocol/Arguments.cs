@@ -421,7 +421,8 @@ internal static class Arguments
     }
 
     /// <summary>True when the bytes are exactly one quoted string: a quote, then characters other than quote and
-    /// backslash or backslash-escaped characters, then a closing quote (CPython's <c>_quoted</c>).</summary>
+    /// backslash or an escaped quote or backslash, then a closing quote (CPython's <c>_quoted</c>, made strict: the
+    /// guided fuzzer found <c>"\r"</c> passed through as already quoted).</summary>
     public static bool IsQuotedString(ReadOnlySpan<byte> argument)
     {
         if (argument.Length < 2 || argument[0] != '"' || argument[^1] != '"') return false;
@@ -429,7 +430,8 @@ internal static class Arguments
         for (int i = 0; i < inside.Length; i++)
         {
             if (inside[i] == '"') return false;
-            if (inside[i] == '\\' && ++i >= inside.Length) return false;
+            // RFC 3501 escapes only the quote and the backslash; "\r" inside would be refused by a strict server.
+            if (inside[i] == '\\' && (++i >= inside.Length || inside[i] is not ((byte)'"' or (byte)'\\'))) return false;
         }
         return true;
     }
