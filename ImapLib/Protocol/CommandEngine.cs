@@ -80,16 +80,10 @@ public partial class IMAP4
     private PyBytes _command(string name, IReadOnlyList<byte[]?> args, byte[]? literal = null,
         Func<byte[]?, byte[]>? literator = null, int secretArg = -1)
     {
-        ClaimConnection();   // first: a thread refused here has changed nothing
-        try
-        {
-            return SendCommand(name, args, literal, literator, secretArg);
-        }
-        catch
-        {
-            ReleaseConnectionIfIdle();   // a command that failed to go out awaits nothing
-            throw;
-        }
+        // First: a thread refused here has changed nothing. A command that failed to go out awaits nothing, so the
+        // claim ends with it; one that went out holds the claim until its tagged reply is taken.
+        using var entry = Engaged();
+        return SendCommand(name, args, literal, literator, secretArg);
     }
 
     private PyBytes SendCommand(string name, IReadOnlyList<byte[]?> args, byte[]? literal, Func<byte[]?, byte[]>? literator, int secretArg)
@@ -259,13 +253,13 @@ public partial class IMAP4
     /// <paramref name="tag"/> (a tag from <see cref="_new_tag"/>) and returns it.</summary>
     public ImapResult _get_tagged_response(PyBytes tag, bool expect_bye = false)
     {
+        using var entry = Engaged();
         while (true)
         {
             if (tagged_commands[tag] is { } result)
             {
                 tagged_commands.Remove(tag);
                 StopDeadline();
-                ReleaseConnectionIfIdle();
                 return result;
             }
             // The server answers LOGOUT with BYE; that BYE is the result.

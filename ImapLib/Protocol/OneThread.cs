@@ -10,6 +10,9 @@ public partial class IMAP4
     /// <summary>The managed thread id of the thread with a command in progress; 0 when none.</summary>
     private int _ownerThread;
 
+    /// <summary>How deep the owner is inside the engine's entry points (<see cref="Engaged"/>); only the owner changes it.</summary>
+    private int _engineDepth;
+
     /// <summary>Claims the connection for the calling thread, or raises if another thread has a command in progress.
     /// One interlocked compare per command: nothing measurable on the single-threaded path.</summary>
     /// <exception cref="error">Another thread is using the connection.</exception>
@@ -22,13 +25,36 @@ public partial class IMAP4
                 "like Python's, is for one thread at a time; give each thread its own connection, or serialise the calls");
     }
 
-    /// <summary>Ends the claim once no command awaits its tagged reply.</summary>
+    /// <summary>Claims the connection for one entry into the engine; the claim ends with the outermost entry once no
+    /// command awaits its tagged reply (so a thread that has finished can never release another thread's claim, and
+    /// a reply is taken out of <see cref="tagged_commands"/> before the next thread may touch it).</summary>
+    private EngineEntry Engaged()
+    {
+        ClaimConnection();
+        _engineDepth++;
+        return new EngineEntry(this);
+    }
+
+    /// <summary>The end of one entry into the engine (see <see cref="Engaged"/>).</summary>
+    private readonly ref struct EngineEntry(IMAP4 imap)
+    {
+        public void Dispose()
+        {
+            imap._engineDepth--;
+            imap.ReleaseConnectionIfIdle();
+        }
+    }
+
+    /// <summary>Ends the claim of the calling thread when it is outside the engine and no command awaits its tagged
+    /// reply (an IDLE in progress included).</summary>
     private void ReleaseConnectionIfIdle()
     {
+        int me = Environment.CurrentManagedThreadId;
+        if (_engineDepth > 0 || Volatile.Read(ref _ownerThread) != me) return;
         foreach (var pending in tagged_commands.Values)
         {
             if (pending is null) return;
         }
-        Volatile.Write(ref _ownerThread, 0);
+        Interlocked.CompareExchange(ref _ownerThread, 0, me);
     }
 }

@@ -16,9 +16,8 @@ public partial class IMAP4
     /// </summary>
     public byte[]? _get_response()
     {
-        ClaimConnection();
-        try { return ReadResponse(); }
-        finally { ReleaseConnectionIfIdle(); }
+        using var entry = Engaged();
+        return ReadResponse();
     }
 
     private byte[]? ReadResponse()
