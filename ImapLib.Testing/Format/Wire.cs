@@ -188,3 +188,23 @@ internal static class RecordText
         return length <= bytes.Length ? length : 0;
     }
 }
+
+/// <summary>The one token rule the kit needs on client lines: where an IMAP string (a password, a SASL answer) ends.</summary>
+internal static class Tokens
+{
+    /// <summary>The length of the IMAP string at the start of <paramref name="text"/>: a quoted string with its
+    /// escapes, or the bytes up to a space or the line's CR.</summary>
+    public static int StringLength(ReadOnlySpan<byte> text)
+    {
+        if (text.Length > 0 && text[0] == '"')
+        {
+            for (int i = 1; i < text.Length; i++)
+            {
+                if (text[i] == '\\') i++;
+                else if (text[i] == '"') return i + 1;
+            }
+        }
+        int end = text.IndexOfAny((byte)' ', (byte)'\r');
+        return end < 0 ? text.Length : end;
+    }
+}

@@ -121,10 +121,10 @@ internal sealed class TranscriptRecorder
         for (int word = 0; word < secretAt; word++)
         {
             at++;   // the space
-            at += StringLength(rest[at..]);
+            at += Tokens.StringLength(rest[at..]);
         }
         if (at >= rest.Length - 2 || rest[at] != ' ') return [new Segment([], Hole.Tag), Segment.Of(rest)];
-        int secretLength = StringLength(rest[(at + 1)..]);
+        int secretLength = Tokens.StringLength(rest[(at + 1)..]);
         result.Add(Segment.Of(rest[..(at + 1)]));
         result.Add(new Segment([], Hole.Secret));
         result.Add(Segment.Of(rest[(at + 1 + secretLength)..]));
@@ -149,21 +149,6 @@ internal sealed class TranscriptRecorder
         int found = span.IndexOf(quoted);
         if (found < 0) return [Segment.Of(line)];
         return [Segment.Of(span[..(found + 6)]), new Segment([], Hole.Tag), Segment.Of(span[(found + 6 + _openTag.Length)..])];
-    }
-
-    /// <summary>The length of the IMAP string at the start of <paramref name="text"/>: quoted, or up to a space or CR.</summary>
-    private static int StringLength(ReadOnlySpan<byte> text)
-    {
-        if (text.Length > 0 && text[0] == '"')
-        {
-            for (int i = 1; i < text.Length; i++)
-            {
-                if (text[i] == '\\') i++;
-                else if (text[i] == '"') return i + 1;
-            }
-        }
-        int end = text.IndexOfAny((byte)' ', (byte)'\r');
-        return end < 0 ? text.Length : end;
     }
 
     /// <summary>One direction: frames its bytes into line parts and literals, and writes records cut at each CRLF.</summary>

@@ -203,27 +203,11 @@ internal sealed class TranscriptPlayer
                     at += tagLength;
                     break;
                 case Hole.Secret:
-                    at += SecretLength(rest);
+                    at += Tokens.StringLength(rest);
                     break;
             }
         }
         return at == actual.Length;
-    }
-
-    /// <summary>The length of the IMAP string at the start: a quoted string with its escapes, or bytes up to a space
-    /// or the line end.</summary>
-    private static int SecretLength(ReadOnlySpan<byte> rest)
-    {
-        if (rest.Length > 0 && rest[0] == '"')
-        {
-            for (int i = 1; i < rest.Length; i++)
-            {
-                if (rest[i] == '\\') i++;
-                else if (rest[i] == '"') return i + 1;
-            }
-        }
-        int end = rest.IndexOfAny((byte)' ', (byte)'\r');
-        return end < 0 ? rest.Length : end;
     }
 
     private static int LineEnd(List<byte> bytes)
