@@ -268,7 +268,11 @@ public partial class IMAP4
     {
         state = "LOGOUT";
         try { return SimpleCommand("LOGOUT"); }
-        finally { shutdown(); }
+        finally
+        {
+            shutdown();
+            _reader?.Anchors.Release();
+        }
     }
 
     /// <summary>Lists the subscribed mailboxes matching <paramref name="pattern"/>. IMAP4rev2 has no LSUB (RFC 9051

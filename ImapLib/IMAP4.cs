@@ -343,6 +343,9 @@ public partial class IMAP4 : IDisposable
 
     private LineReader Reader => _reader ?? throw new abort("socket error: connection is not open");
 
+    /// <summary>The literals the built-in reader keeps alive for the memory behind them (for tests).</summary>
+    internal LiteralAnchors? LiteralAnchors => _reader?.Anchors;
+
     // ---- Disposal ---------------------------------------------------------------------------------------
 
     /// <summary>Logs out if the connection is not already in LOGOUT state, then releases the transport.

@@ -19,6 +19,9 @@ internal sealed class LineReader
     private Task<int>? _pendingFill;   // a read started by WaitForResponse, into _buffer at _pendingOffset
     private int _pendingOffset;
 
+    /// <summary>Keeps the memory of big literals committed for the next ones (see <see cref="LiteralAnchors"/>).</summary>
+    public LiteralAnchors Anchors { get; } = new();
+
     public LineReader(Stream stream, System.Net.Sockets.Socket? socket = null, int bufferSize = 64 * 1024)
     {
         _stream = stream;
@@ -138,6 +141,7 @@ internal sealed class LineReader
             filled += count;
         }
         if (filled < result.Length) Array.Resize(ref result, filled);
+        Anchors.Offer(result);
         return result;
     }
 
