@@ -14,7 +14,7 @@ namespace ImapLib;
 /// <c>for num in ...: M.fetch(num, '(RFC822)')</c> holds one message, often none, when a collection comes, so
 /// nearly every message was read into memory fresh from the kernel: each 4 KB page a page fault, a zeroing and a
 /// memory-cgroup charge. Profiled on the benchmark's 5 MB messages (docs/performance.md): about 940 page faults per
-/// message, twice CPython's, and client CPU 2.5 times that of the same loop reading into reused memory.</para>
+/// message, twice CPython's, and client CPU nearly three times that of the same loop reading into reused memory.</para>
 /// <para>What: the reader keeps alive the highest-placed literal of each region it has used (at most
 /// <see cref="MaxHeld"/>). Everything below it stays committed as the GC's free space, and the next messages are
 /// placed there. Measured: from about 18,900 page faults to under 100 per 20 messages of 5 MB.</para>
