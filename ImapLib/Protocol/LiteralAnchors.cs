@@ -29,7 +29,7 @@ internal sealed class LiteralAnchors
 
     /// <summary>The span of one large-object region of the GC (its default size). Two literals closer than this are
     /// taken to share a region; a wrong guess only makes the help smaller.</summary>
-    private const long RegionSpan = 32L << 20;
+    internal const long RegionSpan = 32L << 20;
 
     /// <summary>How many regions are kept committed: a loop over big messages alternates between two.</summary>
     public const int MaxHeld = 2;
@@ -45,31 +45,31 @@ internal sealed class LiteralAnchors
     public void Offer(byte[] literal)
     {
         if (literal.Length < LargeObjectSize || literal.Length > Literals.TrustedSize) return;
-        ref byte start = ref MemoryMarshal.GetArrayDataReference(literal);
         _clock++;
-        int slot = -1;
+        int slot = 0;   // an empty place (last used at 0), else the place of the region used least recently
         for (int i = 0; i < MaxHeld; i++)
         {
-            if (_held[i] is not { } held)
-            {
-                if (slot < 0 || _held[slot] is not null) slot = i;
-                continue;
-            }
-            nint above = Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(held), ref start);
-            if (Math.Abs((long)above) < RegionSpan)
+            if (_held[i] is { } held && Distance(held, literal) is var above && Math.Abs(above) < RegionSpan)
             {
                 // The same region: it stays in use; the literal replaces the held one only if it lies higher.
                 _lastUsed[i] = _clock;
                 if (above > 0) _held[i] = literal;
                 return;
             }
-            if (slot < 0 || (_held[slot] is not null && _lastUsed[i] < _lastUsed[slot])) slot = i;
+            if (_lastUsed[i] < _lastUsed[slot]) slot = i;
         }
-        // A region not held yet: it takes a free place, or that of the region used least recently.
         _held[slot] = literal;
         _lastUsed[slot] = _clock;
     }
 
+    /// <summary>How many bytes <paramref name="to"/>'s data lies above <paramref name="from"/>'s (negative: below).</summary>
+    internal static long Distance(byte[] from, byte[] to) =>
+        Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(from), ref MemoryMarshal.GetArrayDataReference(to));
+
     /// <summary>Lets go of every held literal (the connection is closing).</summary>
-    public void Release() => Array.Clear(_held);
+    public void Release()
+    {
+        Array.Clear(_held);
+        Array.Clear(_lastUsed);
+    }
 }

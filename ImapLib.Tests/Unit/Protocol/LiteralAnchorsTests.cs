@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using ImapLib.Testing;
 
 namespace ImapLib.Tests.Unit.Protocol;
@@ -18,8 +16,8 @@ public class LiteralAnchorsTests
         {
             var a = new byte[100_000];
             var b = new byte[100_000];
-            long distance = Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(a), ref MemoryMarshal.GetArrayDataReference(b));
-            if (Math.Abs(distance) < 16L << 20 || attempt == 100)
+            long distance = LiteralAnchors.Distance(a, b);
+            if (Math.Abs(distance) < LiteralAnchors.RegionSpan / 2 || attempt == 100)
                 return distance > 0 ? (a, b) : (b, a);
         }
     }
@@ -45,14 +43,14 @@ public class LiteralAnchorsTests
         Assert.That(anchors.Held, Is.EquivalentTo(new[] { higher }));
     }
 
-    /// <summary>Large arrays at least 36 MB apart (so in different regions of the GC), kept alive by the caller.</summary>
+    /// <summary>Large arrays further apart than a region of the GC (and 4 MB more), kept alive by the caller.</summary>
     private static List<byte[]> FarApart(int count, List<byte[]> keepAlive)
     {
         var arrays = new List<byte[]>();
         while (arrays.Count < count)
         {
             var next = new byte[100_000];
-            if (arrays.All(a => Math.Abs(Unsafe.ByteOffset(ref MemoryMarshal.GetArrayDataReference(a), ref MemoryMarshal.GetArrayDataReference(next))) >= 36L << 20))
+            if (arrays.All(a => Math.Abs(LiteralAnchors.Distance(a, next)) >= LiteralAnchors.RegionSpan + (4 << 20)))
                 arrays.Add(next);
             else
                 keepAlive.Add(GC.AllocateUninitializedArray<byte>(4 << 20));   // move the allocator on
